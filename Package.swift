@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Berth: a container engine and orchestrator for Linux.
+/// Targets follow docs/architecture.md; lower rows never import higher rows.
+let package = Package(
+    name: "Berth",
+    products: [
+        .executable(name: "berth-runtime", targets: ["berth-runtime"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // Codable types of the OCI specs. No I/O.
+        .target(name: "OCI"),
+        // The code between clone() and execve(): async-signal-safe C, no allocation.
+        .target(name: "CRuntime"),
+        // libseccomp from Debian (libseccomp-dev), used to compile filters before clone().
+        .systemLibrary(name: "CSeccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
+        // cgroups v1, v2 and hybrid hosts behind one type.
+        .target(name: "Cgroups", dependencies: ["OCI", "CRuntime"]),
+        // linux.seccomp → a BPF program, compiled with libseccomp in the parent.
+        .target(name: "Seccomp", dependencies: ["OCI", "CSeccomp"]),
+        // OCI bundle → running container: plan in Swift, act in CRuntime.
+        .target(name: "Runtime", dependencies: ["OCI", "CRuntime", "Cgroups", "Seccomp"]),
+        .executableTarget(
+            name: "berth-runtime",
+            dependencies: [
+                "Runtime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            // A container start is a hot path: a statically linked stdlib saves
+            // the dynamic loader several milliseconds per invocation.
+            linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xlinker", "-l_FoundationCShims", "-Xlinker", "-l_FoundationCollections", "-Xlinker", "-lswiftSynchronization"])]
+        ),
+        .testTarget(name: "OCITests", dependencies: ["OCI"]),
+        .testTarget(name: "CgroupTests", dependencies: ["Cgroups", "OCI"]),
+        .testTarget(name: "SeccompTests", dependencies: ["Seccomp", "OCI"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "OCI"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
