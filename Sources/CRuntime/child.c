@@ -1,1 +1,94 @@
-// placeholder
+// The two children of a container start.
+//
+// stage 1 joins the namespaces given by path, creates the user namespace (the
+// runtime writes its maps), unshares the rest, and forks stage 2 with
+// CLONE_PARENT so the runtime is its parent. Stage 2 is the container's first
+// process: it enters the new cgroup namespace, sets up the filesystem, pivots,
+// and finishes the process up to execve. Both only run async-signal-safe code.
+#define _GNU_SOURCE
+#include "internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+__attribute__((noreturn)) static void stage2(const struct berth_plan *p) {
+    if (p->new_cgroupns && unshare(CLONE_NEWCGROUP) < 0) berth_fail(p, "creating cgroup namespace", NULL, errno);
+    if (!p->exec_mode) {
+        umask(0);
+        berth_setup_mounts(p);
+        for (int i = 0; i < p->nsysctls; i++) {
+            int fd = open(p->sysctls[i].path, O_WRONLY | O_CLOEXEC);
+            if (fd < 0) berth_fail(p, "opening sysctl", p->sysctls[i].path, errno);
+            size_t n = strlen(p->sysctls[i].value);
+            if (write(fd, p->sysctls[i].value, n) != (ssize_t)n) berth_fail(p, "writing sysctl", p->sysctls[i].path, errno);
+            close(fd);
+        }
+        if (p->hostname && sethostname(p->hostname, strlen(p->hostname)) < 0)
+            berth_fail(p, "setting hostname", p->hostname, errno);
+        if (p->domainname && setdomainname(p->domainname, strlen(p->domainname)) < 0)
+            berth_fail(p, "setting domainname", p->domainname, errno);
+        if (p->hooks_sync) {
+            berth_send(p->sync_fd, BERTH_MSG_HOOKS, 0, 0, NULL);
+            int len = 0;
+            berth_expect(p, BERTH_MSG_HOOKS_DONE, p->state_buf, p->state_cap - 1, &len);
+            if (p->state_buf) p->state_buf[len] = 0;
+            berth_run_hooks(p, p->create_container_hooks, p->ncreate_container_hooks, "createContainer hook",
+                            p->state_buf, len);
+        }
+        berth_enter_root(p);
+        berth_finish_root(p);
+    }
+    berth_finish_process(p);
+}
+
+__attribute__((noreturn)) static void stage1(const struct berth_plan *p) {
+    // Until execve, /proc/<pid>/exe is this runtime binary: non-dumpable keeps a
+    // process already in the container from opening it (CVE-2019-5736).
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    berth_expect(p, BERTH_MSG_GO, NULL, 0, NULL);
+    for (int i = 0; i < p->njoin; i++)
+        if (setns(p->join_fds[i], p->join_types[i]) < 0) berth_fail(p, "joining namespace", NULL, errno);
+    if (p->new_userns) {
+        if (unshare(CLONE_NEWUSER) < 0) berth_fail(p, "creating user namespace", NULL, errno);
+        prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);  // the runtime must be able to write our maps
+        berth_send(p->sync_fd, BERTH_MSG_USERNS, 0, 0, NULL);
+        berth_expect(p, BERTH_MSG_GO, NULL, 0, NULL);
+        prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+        if (setresgid(0, 0, 0) < 0) berth_fail(p, "becoming root in the user namespace (gid 0 unmapped?)", NULL, errno);
+        if (setresuid(0, 0, 0) < 0) berth_fail(p, "becoming root in the user namespace (uid 0 unmapped?)", NULL, errno);
+    }
+    if (p->unshare_flags && unshare(p->unshare_flags) < 0) berth_fail(p, "creating namespaces", NULL, errno);
+    if (p->timens_offsets) {
+        int fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+        size_t n = strlen(p->timens_offsets);
+        if (fd < 0 || write(fd, p->timens_offsets, n) != (ssize_t)n) berth_fail(p, "writing time offsets", NULL, errno);
+        close(fd);
+    }
+    pid_t pid = berth_fork(CLONE_PARENT);
+    if (pid < 0) berth_fail(p, "forking the container process", NULL, errno);
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+        stage2(p);
+    }
+    berth_send(p->sync_fd, BERTH_MSG_PID, pid, 0, NULL);
+    _exit(0);
+}
+
+pid_t berth_spawn(const struct berth_plan *plan) {
+    pid_t pid = berth_fork(0);
+    if (pid < 0) return -errno;
+    if (pid == 0) stage1(plan);
+    return pid;
+}

@@ -1,0 +1,188 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import CRuntime
+import Cgroups
+import Glibc
+import OCI
+
+/// Options of `create` and `run`.
+public struct CreateOptions: Sendable {
+    public var bundle: String
+    public var pidFile: String?
+    public var consoleSocket: String?
+    public var preserveFDs: Int32 = 0
+    public var noPivot = false
+
+    public init(bundle: String) {
+        self.bundle = bundle
+    }
+}
+
+extension OCIRuntime {
+    /// How the created process learns it may exec.
+    enum StartChannel {
+        /// A socket in the state directory that `start` connects to (create).
+        case socket
+        /// A pipe this invocation writes to (run).
+        case pipe
+    }
+
+    /// Creates a container: its process waits for `start`. Leaves nothing behind on failure.
+    public func create(id: String, options: CreateOptions) throws(RuntimeError) {
+        let (record, _) = try create(id: id, options: options, channel: .socket)
+        try writePidFile(options.pidFile, pid: record.pid)
+    }
+
+    /// Reads and checks config.json of a bundle.
+    public static func loadSpec(bundle: String) throws(RuntimeError) -> Spec {
+        let path = bundle + "/config.json"
+        let bytes: [UInt8]
+        do { bytes = try Host.readBytes(path) } catch {
+            throw .message("cannot read \(path): \(error)")
+        }
+        do {
+            let spec = try Spec.decode(from: Data(bytes))
+            try spec.validate()
+            return spec
+        } catch {
+            throw .invalidConfig(path: error.path, message: error.message)
+        }
+    }
+
+    func create(id: String, options: CreateOptions, channel: StartChannel) throws(RuntimeError) -> (ContainerRecord, Int32) {
+        try StateStore.validate(id: id)
+        let bundle = Host.absolute(options.bundle, base: Host.currentDirectory())
+        let spec = try Self.loadSpec(bundle: bundle)
+        let lock = try store.reserve(id)
+        defer { close(lock) }
+        let dir = store.directory(id)
+
+        var cgroup: Cgroup?
+        var startWrite: Int32 = -1
+        var pid: Int32 = -1
+        do throws(RuntimeError) {
+            let cg: Cgroup
+            do {
+                cg = try Cgroup(cgroupsPath: spec.linux?.cgroupsPath, containerID: id)
+                try cg.create()
+                cgroup = cg
+                try cg.apply(DefaultDeviceRules.applied(to: spec.linux?.resources, devices: spec.linux?.devices))
+            } catch {
+                throw .message("\(error)")
+            }
+            let context = PlanContext(bundle: bundle, cgroupMounts: Self.cgroupMounts(cg.path))
+            var plan = try LaunchPlan.container(spec: spec, context: context)
+            if options.noPivot { plan.noPivot = true }
+
+            var channels = LaunchChannels()
+            channels.preserveFDs = options.preserveFDs
+            var childEnds: [Int32] = []
+            defer { childEnds.forEach { close($0) } }
+            switch channel {
+            case .socket:
+                channels.startFD = try Self.listen(directory: dir, name: "start.sock")
+                channels.startIsListener = true
+            case .pipe:
+                var fds: [Int32] = [-1, -1]
+                guard berth_pipe(&fds) == 0 else { throw .errno("creating start pipe") }
+                channels.startFD = fds[0]
+                startWrite = fds[1]
+            }
+            childEnds.append(channels.startFD)
+            if plan.process.terminal {
+                guard let socket = options.consoleSocket else {
+                    throw .message("process.terminal is true: a --console-socket is required to receive the pty")
+                }
+                channels.consoleFD = try Self.connect(path: socket)
+                childEnds.append(channels.consoleFD)
+            }
+
+            pid = try Launcher.launch(plan, channels: channels, placeInCgroup: { (p: Int32) throws(RuntimeError) in
+                do { try cg.add(pid: p) } catch { throw .message("\(error)") }
+            }, onHooks: { (p: Int32) throws(RuntimeError) -> [UInt8] in
+                let state = hookState(id: id, pid: p, bundle: bundle, spec: spec, status: .creating)
+                try HookRunner.run(spec.hooks?.prestart ?? [], kind: "prestart", state: state)
+                try HookRunner.run(spec.hooks?.createRuntime ?? [], kind: "createRuntime", state: state)
+                return state
+            })
+            guard let started = Host.processStart(pid) else { throw .message("container process \(pid) vanished during create") }
+            let record = ContainerRecord(id: id, bundle: bundle, rootfs: plan.rootfs, pid: pid, pidStart: started.start,
+                                         created: Clock.rfc3339(), owner: Self.owner(), config: spec, cgroup: cg.path)
+            try store.save(record)
+            return (record, startWrite)
+        } catch {
+            if pid > 0 { Glibc.kill(pid, SIGKILL); var s: Int32 = 0; waitpid(pid, &s, 0) }
+            if startWrite >= 0 { close(startWrite) }
+            if let cgroup { try? cgroup.killAll(signal: SIGKILL); try? cgroup.destroy() }
+            store.remove(id)
+            throw error
+        }
+    }
+
+    /// How /sys/fs/cgroup should look inside: one entry per hierarchy of the container's cgroup.
+    static func cgroupMounts(_ path: CgroupPath) -> [CgroupMountSource] {
+        if path.directories.count == 1, let d = path.directories.first, d.mode == .v2 {
+            return [CgroupMountSource(name: "", fstype: "cgroup2", options: nil, hostPath: d.path)]
+        }
+        return path.directories.map { d in
+            let name = d.mountPoint.split(separator: "/").last.map(String.init) ?? "unified"
+            if d.mode == .v2 { return CgroupMountSource(name: name, fstype: "cgroup2", options: nil, hostPath: d.path) }
+            let named = d.controllers.first { $0.hasPrefix("name=") }
+            let options = named.map { "none,\($0)" } ?? d.controllers.joined(separator: ",")
+            return CgroupMountSource(name: name, fstype: "cgroup", options: options, hostPath: d.path)
+        }
+    }
+
+    static func owner() -> String {
+        let uid = getuid()
+        if let pw = getpwuid(uid) { return String(cString: pw.pointee.pw_name) }
+        return String(uid)
+    }
+
+    func writePidFile(_ path: String?, pid: Int32) throws(RuntimeError) {
+        guard let path else { return }
+        let abs = Host.absolute(path, base: Host.currentDirectory())
+        try Host.writeAtomically(abs, Array(String(pid).utf8))
+    }
+
+    /// A unix socket address for `path`; long paths go through /proc/self/fd of their directory.
+    static func withAddress<T>(_ path: String, _ body: (UnsafePointer<sockaddr>, socklen_t) -> T) throws(RuntimeError) -> T {
+        var target = path
+        var dirFD: Int32 = -1
+        defer { if dirFD >= 0 { close(dirFD) } }
+        if path.utf8.count >= 108 {
+            let dir = Host.dirname(of: path)
+            dirFD = open(dir, berth_o_path() | O_DIRECTORY | O_CLOEXEC)
+            if dirFD < 0 { throw .errno("opening", dir) }
+            target = "/proc/self/fd/\(dirFD)/" + String(path.split(separator: "/").last ?? "")
+        }
+        var addr = sockaddr_un()
+        addr.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(target.utf8)
+        guard bytes.count < 108 else { throw .message("socket path too long: \(path)") }
+        withUnsafeMutableBytes(of: &addr.sun_path) { $0.copyBytes(from: bytes) }
+        return withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+    }
+
+    static func listen(directory: String, name: String) throws(RuntimeError) -> Int32 {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        if fd < 0 { throw .errno("creating start socket") }
+        let path = directory + "/" + name
+        let r = try withAddress(path) { bind(fd, $0, $1) }
+        if r != 0 || Glibc.listen(fd, 1) != 0 { close(fd); throw .errno("listening on", path) }
+        return fd
+    }
+
+    static func connect(path: String) throws(RuntimeError) -> Int32 {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        if fd < 0 { throw .errno("creating socket") }
+        let r = try withAddress(path) { Glibc.connect(fd, $0, $1) }
+        if r != 0 { close(fd); throw .errno("connecting to", path) }
+        return fd
+    }
+}

@@ -1,0 +1,53 @@
+import CRuntime
+import Cgroups
+import Glibc
+import OCI
+
+extension OCIRuntime {
+    /// Lets a created container exec its process, then runs the poststart hooks.
+    public func start(_ id: String) throws(RuntimeError) {
+        let record = try store.load(id)
+        let status = status(record)
+        guard status == .created else {
+            throw .wrongState(id: id, status: status.rawValue, operation: "start")
+        }
+        let path = store.directory(id) + "/start.sock"
+        let fd: Int32
+        do { fd = try Self.connect(path: path) } catch {
+            throw .message("cannot start container \"\(id)\": its process is gone (\(error))")
+        }
+        close(fd)
+        unlink(path)
+        HookRunner.runWarning(record.config.hooks?.poststart ?? [], kind: "poststart", state: hookState(record, status: .running))
+    }
+
+    /// create + start + wait + delete; returns the exit status to exit with.
+    /// With `detach`, returns 0 once the process runs.
+    public func run(id: String, options: CreateOptions, detach: Bool) throws(RuntimeError) -> Int32 {
+        let (record, startFD) = try create(id: id, options: options, channel: .pipe)
+        var one: UInt8 = 1
+        let wrote = write(startFD, &one, 1)
+        close(startFD)
+        guard wrote == 1 else {
+            try? delete(id, force: true)
+            throw .errno("starting container")
+        }
+        try writePidFile(options.pidFile, pid: record.pid)
+        HookRunner.runWarning(record.config.hooks?.poststart ?? [], kind: "poststart", state: hookState(record, status: .running))
+        if detach { return 0 }
+        berth_forward_signals(record.pid)
+        let code = Self.wait(record.pid)
+        try delete(id, force: true)
+        return code
+    }
+
+    /// Waits for our child `pid` and returns the shell-style exit status (128+signal when killed).
+    static func wait(_ pid: Int32) -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            if errno != EINTR { return 255 }
+        }
+        let signal = status & 0x7f
+        return signal == 0 ? (status >> 8) & 0xff : 128 + signal
+    }
+}

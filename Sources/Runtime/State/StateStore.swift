@@ -1,0 +1,94 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Glibc
+
+/// The runtime's state directory (`--root`): one directory per container holding
+/// state.json (written atomically), a lock held while `create` runs, and the
+/// start socket while the container waits for `start`.
+public struct StateStore: Sendable {
+    /// The root directory, e.g. /run/berth-runtime.
+    public let root: String
+
+    public init(root: String) {
+        self.root = root
+    }
+
+    /// The directory of container `id`.
+    public func directory(_ id: String) -> String { root + "/" + id }
+
+    /// Checks a container ID: letters, digits and `_ + - .`, not "." or "..".
+    public static func validate(id: String) throws(RuntimeError) {
+        if id.isEmpty { throw .invalidID(id, reason: "it is empty") }
+        if id == "." || id == ".." { throw .invalidID(id, reason: "it is a path component") }
+        if id.utf8.count > 1024 { throw .invalidID(id, reason: "it is too long") }
+        for c in id.unicodeScalars where !(c.properties.isAlphabetic && c.isASCII || ("0"..."9").contains(c) || "_+-.".unicodeScalars.contains(c)) {
+            throw .invalidID(id, reason: "it contains \"\(c)\"; allowed are letters, digits and _ + - .")
+        }
+    }
+
+    /// Claims `id`: creates its directory and takes its lock (kept until the returned fd is closed).
+    /// A directory left by a runtime that crashed during create (no state, lock free) is cleared first.
+    public func reserve(_ id: String) throws(RuntimeError) -> Int32 {
+        try Self.validate(id: id)
+        try Host.makeDirectories(root, mode: 0o711)
+        let dir = directory(id)
+        for _ in 0..<2 {
+            if mkdir(dir, 0o711) == 0 {
+                let fd = open(dir + "/lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+                if fd < 0 { throw .errno("creating lock in", dir) }
+                flock(fd, LOCK_EX)
+                return fd
+            }
+            guard errno == EEXIST else { throw .errno("creating state directory", dir) }
+            guard isAbandoned(id) else { throw .exists(id) }
+            Host.removeTree(dir)
+        }
+        throw .exists(id)
+    }
+
+    /// A state directory without state.json whose lock nobody holds: a crashed create.
+    func isAbandoned(_ id: String) -> Bool {
+        let dir = directory(id)
+        if Host.exists(dir + "/state.json") { return false }
+        let fd = open(dir + "/lock", O_RDWR | O_CLOEXEC)
+        if fd < 0 { return true }
+        defer { close(fd) }
+        return flock(fd, LOCK_EX | LOCK_NB) == 0
+    }
+
+    /// Saves a container's record atomically.
+    public func save(_ record: ContainerRecord) throws(RuntimeError) {
+        let data: Data
+        do { data = try JSONEncoder().encode(record) } catch { throw .message("encoding state: \(error)") }
+        try Host.writeAtomically(directory(record.id) + "/state.json", Array(data), mode: 0o600)
+    }
+
+    /// Loads a container's record.
+    public func load(_ id: String) throws(RuntimeError) -> ContainerRecord {
+        try Self.validate(id: id)
+        let path = directory(id) + "/state.json"
+        guard Host.exists(path) else {
+            if Host.exists(directory(id)) && !isAbandoned(id) {
+                throw .message("container \"\(id)\" is being created")
+            }
+            throw .notFound(id)
+        }
+        let bytes = try Host.readBytes(path)
+        do { return try JSONDecoder().decode(ContainerRecord.self, from: Data(bytes)) } catch {
+            throw .message("state of container \"\(id)\" is corrupt (\(path)): \(error); remove it with delete --force")
+        }
+    }
+
+    /// Removes a container's directory.
+    public func remove(_ id: String) {
+        Host.removeTree(directory(id))
+    }
+
+    /// The IDs of every container with a directory.
+    public func ids() -> [String] {
+        Host.list(root).filter { Host.isDirectory(directory($0)) }.sorted()
+    }
+}

@@ -1,0 +1,91 @@
+import ArgumentParser
+import Glibc
+import OCI
+import Runtime
+
+/// berth-runtime: an OCI runtime with runc's command surface.
+@main
+struct BerthRuntime: ParsableCommand {
+    /// runc takes its global flags before the command name (`runc --root X run id`);
+    /// ArgumentParser wants them after it, so they are moved there first.
+    static func main() {
+        main(Globals.reorder(Array(CommandLine.arguments.dropFirst())))
+    }
+
+    static let configuration = CommandConfiguration(
+        commandName: "berth-runtime",
+        abstract: "Run containers from OCI bundles (a drop-in for runc).",
+        version: "berth-runtime 0.1.0\nspec: \(Spec.version)",
+        subcommands: [SpecCommand.self, Create.self, Start.self, State.self, Kill.self, Delete.self, Run.self,
+                      Exec.self, List.self, Ps.self, Pause.self, Resume.self]
+    )
+}
+
+/// runc's global flags, accepted before or after the command name.
+struct Globals: ParsableArguments {
+    @Option(help: "Root directory for container state.") var root = "/run/berth-runtime"
+    @Option(help: "Log file (default: stderr).") var log: String?
+    @Option(name: .customLong("log-format"), help: "Log format: text or json.") var logFormat = "text"
+    @Flag(help: "Debug logging (accepted for runc compatibility).") var debug = false
+    @Flag(name: .customLong("systemd-cgroup"), help: "Use systemd for cgroups (not supported).") var systemdCgroup = false
+    @Option(help: "Rootless mode: true, false or auto (only false is supported).") var rootless: String?
+
+    static let valued: Set<String> = ["--root", "--log", "--log-format", "--rootless", "--criu"]
+    static let flags: Set<String> = ["--debug", "--systemd-cgroup"]
+
+    /// Moves global flags that precede the command name to just after it.
+    static func reorder(_ args: [String]) -> [String] {
+        var globals: [String] = []
+        var i = 0
+        while i < args.count {
+            let arg = args[i]
+            let name = arg.split(separator: "=", maxSplits: 1).first.map(String.init) ?? arg
+            if valued.contains(name) {
+                globals.append(arg)
+                if !arg.contains("="), i + 1 < args.count { globals.append(args[i + 1]); i += 1 }
+            } else if flags.contains(arg) {
+                globals.append(arg)
+            } else {
+                break
+            }
+            i += 1
+        }
+        guard i < args.count else { return args }
+        return [args[i]] + globals.filter { !$0.hasPrefix("--criu") } + args[(i + 1)...]
+    }
+
+    /// The runtime for these flags, after configuring the log.
+    func runtime() throws -> OCIRuntime {
+        Log.configure(path: log, format: logFormat)
+        if systemdCgroup { throw fail(RuntimeError.message("--systemd-cgroup is not supported: Berth drives cgroupfs directly")) }
+        return OCIRuntime(root: root)
+    }
+}
+
+/// Logs a runtime error and turns it into exit status 1, as runc does.
+func fail(_ error: Error) -> ExitCode {
+    let message = (error as? RuntimeError)?.description ?? "\(error)"
+    Log.error(message)
+    if Log.logsElsewhere { FileDescriptor.stderr.write("berth-runtime: \(message)\n") }
+    return ExitCode(1)
+}
+
+/// Runs `body`, mapping runtime errors to exit status 1.
+func perform<T>(_ body: () throws -> T) throws -> T {
+    do { return try body() } catch let error as ExitCode { throw error } catch { throw fail(error) }
+}
+
+/// Minimal unbuffered writes to stdout/stderr.
+enum FileDescriptor {
+    case stdout, stderr
+    func write(_ text: String) {
+        var bytes = Array(text.utf8)
+        let fd: Int32 = self == .stdout ? 1 : 2
+        var off = 0
+        while off < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + off, $0.count - off) }
+            if n <= 0 { break }
+            off += n
+        }
+    }
+}

@@ -1,0 +1,109 @@
+import ArgumentParser
+import Glibc
+import Runtime
+
+struct Create: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Create a container (its process waits for start).")
+    @OptionGroup var globals: Globals
+    @Option(name: [.short, .long], help: "Bundle directory.") var bundle = "."
+    @Option(name: .customLong("pid-file"), help: "Write the container pid here.") var pidFile: String?
+    @Option(name: .customLong("console-socket"), help: "Unix socket that receives the pty master.") var consoleSocket: String?
+    @Option(name: .customLong("preserve-fds"), help: "Pass this many extra fds (from 3).") var preserveFDs: Int32 = 0
+    @Flag(name: .customLong("no-pivot"), help: "Use chroot instead of pivot_root.") var noPivot = false
+    @Flag(name: .customLong("no-new-keyring"), help: "Accepted for runc compatibility.") var noNewKeyring = false
+    @Argument(help: "Container ID.") var id: String
+
+    func run() throws {
+        let runtime = try perform { try globals.runtime() }
+        var options = CreateOptions(bundle: bundle)
+        options.pidFile = pidFile
+        options.consoleSocket = consoleSocket
+        options.preserveFDs = preserveFDs
+        options.noPivot = noPivot
+        try perform { try runtime.create(id: id, options: options) }
+    }
+}
+
+struct Start: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Start a created container.")
+    @OptionGroup var globals: Globals
+    @Argument(help: "Container ID.") var id: String
+
+    func run() throws {
+        let runtime = try perform { try globals.runtime() }
+        try perform { try runtime.start(id) }
+    }
+}
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Create and start a container, wait for it, delete it.")
+    @OptionGroup var globals: Globals
+    @Option(name: [.short, .long], help: "Bundle directory.") var bundle = "."
+    @Option(name: .customLong("pid-file"), help: "Write the container pid here.") var pidFile: String?
+    @Option(name: .customLong("console-socket"), help: "Unix socket that receives the pty master.") var consoleSocket: String?
+    @Option(name: .customLong("preserve-fds"), help: "Pass this many extra fds (from 3).") var preserveFDs: Int32 = 0
+    @Flag(name: .customLong("no-pivot"), help: "Use chroot instead of pivot_root.") var noPivot = false
+    @Flag(name: .customLong("no-new-keyring"), help: "Accepted for runc compatibility.") var noNewKeyring = false
+    @Flag(name: [.short, .long], help: "Detach once the process runs.") var detach = false
+    @Flag(help: "Keep the container's state after it exits.") var keep = false
+    @Argument(help: "Container ID.") var id: String
+
+    func run() throws {
+        let runtime = try perform { try globals.runtime() }
+        var options = CreateOptions(bundle: bundle)
+        options.pidFile = pidFile
+        options.consoleSocket = consoleSocket
+        options.preserveFDs = preserveFDs
+        options.noPivot = noPivot
+        let code = try perform { try runtime.run(id: id, options: options, detach: detach) }
+        if code != 0 { throw ExitCode(code) }
+    }
+}
+
+struct Kill: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Send a signal to a container's process.")
+    @OptionGroup var globals: Globals
+    @Flag(name: [.short, .long], help: "Signal every process in the container.") var all = false
+    @Argument(help: "Container ID.") var id: String
+    @Argument(help: "Signal name or number (default TERM).") var signal = "TERM"
+
+    func run() throws {
+        let runtime = try perform { try globals.runtime() }
+        guard let number = Signals.parse(signal) else { throw fail(RuntimeError.message("unknown signal \"\(signal)\"")) }
+        try perform { try runtime.kill(id, signal: number, all: all) }
+    }
+}
+
+struct Delete: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Delete a stopped container (or any, with --force).")
+    @OptionGroup var globals: Globals
+    @Flag(name: [.short, .long], help: "Kill the container first if it runs.") var force = false
+    @Argument(help: "Container ID.") var id: String
+
+    func run() throws {
+        let runtime = try perform { try globals.runtime() }
+        try perform { try runtime.delete(id, force: force) }
+    }
+}
+
+struct Pause: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Freeze every process of a container.")
+    @OptionGroup var globals: Globals
+    @Argument(help: "Container ID.") var id: String
+
+    func run() throws {
+        let runtime = try perform { try globals.runtime() }
+        try perform { try runtime.pause(id) }
+    }
+}
+
+struct Resume: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Thaw a paused container.")
+    @OptionGroup var globals: Globals
+    @Argument(help: "Container ID.") var id: String
+
+    func run() throws {
+        let runtime = try perform { try globals.runtime() }
+        try perform { try runtime.resume(id) }
+    }
+}
