@@ -32,7 +32,7 @@ let package = Package(
             ],
             // A container start is a hot path: a statically linked stdlib saves
             // the dynamic loader several milliseconds per invocation.
-            linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xlinker", "-l_FoundationCShims", "-Xlinker", "-l_FoundationCollections", "-Xlinker", "-lswiftSynchronization"])]
+            linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xlinker", "-l_FoundationCShims", "-Xlinker", "-l_FoundationCollections", "-Xlinker", "-lswiftSynchronization", "-Xclang-linker", "-no-pie"])]
         ),
         .testTarget(name: "OCITests", dependencies: ["OCI"]),
         .testTarget(name: "CgroupTests", dependencies: ["Cgroups", "OCI"]),

@@ -13,6 +13,10 @@ void berth_expect(const struct berth_plan *p, int type, void *payload, int cap, 
 /// Writes "/proc/self/fd/<fd>" into buf (at least 32 bytes).
 const char *berth_fdpath(char *buf, int fd);
 
+/// Waits until the runtime has placed this process in its cgroup, then
+/// creates the cgroup namespace if asked (its root is the cgroup we are in).
+void berth_enter_cgroup(const struct berth_plan *p);
+
 /// Sets up every filesystem op, the root propagation and the bind of the rootfs.
 void berth_setup_mounts(const struct berth_plan *p);
 

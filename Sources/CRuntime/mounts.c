@@ -199,7 +199,11 @@ void berth_setup_mounts(const struct berth_plan *p) {
         berth_fail(p, "bind mounting rootfs", p->rootfs, errno);
     int rootfd = open(p->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (rootfd < 0) berth_fail(p, "opening rootfs", p->rootfs, errno);
-    for (int i = 0; i < p->nops; i++) do_op(p, rootfd, &p->ops[i]);
+    for (int i = 0; i < p->nops; i++) {
+        if (i == p->cgroup_sync_op) berth_enter_cgroup(p);
+        do_op(p, rootfd, &p->ops[i]);
+    }
+    if (p->cgroup_sync_op >= p->nops) berth_enter_cgroup(p);
     close(rootfd);
 }
 

@@ -17,6 +17,23 @@ public enum Log {
     /// Whether the log goes to a file, so errors must also reach stderr.
     public static var logsElsewhere: Bool { fd != 2 }
 
+    /// Phase timings on stderr when BERTH_TRACE is set (for benchmarking the start path).
+    nonisolated(unsafe) static let tracing = getenv("BERTH_TRACE") != nil
+    nonisolated(unsafe) static var traceStart: Double = now()
+
+    static func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) * 1000 + Double(ts.tv_nsec) / 1_000_000
+    }
+
+    /// Prints "trace <ms since start> <phase>" when tracing.
+    public static func trace(_ phase: @autoclosure () -> String) {
+        guard tracing else { return }
+        var bytes = Array("trace \(Int((now() - traceStart) * 100)) \(phase())\n".utf8)
+        _ = bytes.withUnsafeMutableBytes { Glibc.write(2, $0.baseAddress, $0.count) }
+    }
+
     /// Logs an error.
     public static func error(_ message: String) { write(level: "error", message) }
     /// Logs a warning.

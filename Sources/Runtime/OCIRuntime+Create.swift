@@ -55,7 +55,9 @@ extension OCIRuntime {
     func create(id: String, options: CreateOptions, channel: StartChannel) throws(RuntimeError) -> (ContainerRecord, Int32) {
         try StateStore.validate(id: id)
         let bundle = Host.absolute(options.bundle, base: Host.currentDirectory())
+        Log.trace("create")
         let spec = try Self.loadSpec(bundle: bundle)
+        Log.trace("spec loaded")
         let lock = try store.reserve(id)
         defer { close(lock) }
         let dir = store.directory(id)
@@ -65,17 +67,15 @@ extension OCIRuntime {
         var pid: Int32 = -1
         do throws(RuntimeError) {
             let cg: Cgroup
-            do {
-                cg = try Cgroup(cgroupsPath: spec.linux?.cgroupsPath, containerID: id)
-                try cg.create()
-                cgroup = cg
-                try cg.apply(DefaultDeviceRules.applied(to: spec.linux?.resources, devices: spec.linux?.devices))
-            } catch {
+            do { cg = try Cgroup(cgroupsPath: spec.linux?.cgroupsPath, containerID: id) } catch {
                 throw .message("\(error)")
             }
+            cgroup = cg
+            Log.trace("cgroup ready")
             let context = PlanContext(bundle: bundle, cgroupMounts: Self.cgroupMounts(cg.path))
             var plan = try LaunchPlan.container(spec: spec, context: context)
             if options.noPivot { plan.noPivot = true }
+            Log.trace("planned")
 
             var channels = LaunchChannels()
             channels.preserveFDs = options.preserveFDs
@@ -101,13 +101,18 @@ extension OCIRuntime {
             }
 
             pid = try Launcher.launch(plan, channels: channels, placeInCgroup: { (p: Int32) throws(RuntimeError) in
-                do { try cg.add(pid: p) } catch { throw .message("\(error)") }
+                do {
+                    try cg.create()
+                    try cg.apply(DefaultDeviceRules.applied(to: spec.linux?.resources, devices: spec.linux?.devices))
+                    try cg.add(pid: p)
+                } catch { throw .message("\(error)") }
             }, onHooks: { (p: Int32) throws(RuntimeError) -> [UInt8] in
                 let state = hookState(id: id, pid: p, bundle: bundle, spec: spec, status: .creating)
                 try HookRunner.run(spec.hooks?.prestart ?? [], kind: "prestart", state: state)
                 try HookRunner.run(spec.hooks?.createRuntime ?? [], kind: "createRuntime", state: state)
                 return state
             })
+            Log.trace("launched")
             guard let started = Host.processStart(pid) else { throw .message("container process \(pid) vanished during create") }
             let record = ContainerRecord(id: id, bundle: bundle, rootfs: plan.rootfs, pid: pid, pidStart: started.start,
                                          created: Clock.rfc3339(), owner: Self.owner(), config: spec, cgroup: cg.path)
@@ -116,7 +121,7 @@ extension OCIRuntime {
         } catch {
             if pid > 0 { Glibc.kill(pid, SIGKILL); var s: Int32 = 0; waitpid(pid, &s, 0) }
             if startWrite >= 0 { close(startWrite) }
-            if let cgroup { try? cgroup.killAll(signal: SIGKILL); try? cgroup.destroy() }
+            if let cgroup { try? cgroup.killAll(signal: SIGKILL); try? Self.destroy(cgroup, config: spec) }
             store.remove(id)
             throw error
         }

@@ -31,10 +31,18 @@ extension OCIRuntime {
             try? cgroup.thaw()
         }
         var failure: RuntimeError?
-        do { try cgroup.destroy() } catch { failure = .message("removing cgroup: \(error)") }
+        do { try Self.destroy(cgroup, config: record.config) } catch { failure = error }
         store.remove(id)
         HookRunner.runWarning(record.config.hooks?.poststop ?? [], kind: "poststop", state: hookState(record, status: .stopped))
         if let failure { throw failure }
+    }
+
+    /// Removes the container's cgroup; for the default /berth/<id>, also /berth once empty.
+    static func destroy(_ cgroup: Cgroup, config: Spec) throws(RuntimeError) {
+        do { try cgroup.destroy() } catch { throw .message("removing cgroup: \(error)") }
+        if config.linux?.cgroupsPath == nil {
+            for directory in cgroup.path.directories { rmdir(Host.dirname(of: directory.path)) }
+        }
     }
 
     /// Waits (up to 10 s) until the container's process has exited; reaps it if it is ours.

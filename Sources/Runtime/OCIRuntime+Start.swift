@@ -37,7 +37,9 @@ extension OCIRuntime {
         if detach { return 0 }
         berth_forward_signals(record.pid)
         let code = Self.wait(record.pid)
+        Log.trace("exited")
         try delete(id, force: true)
+        Log.trace("deleted")
         return code
     }
 

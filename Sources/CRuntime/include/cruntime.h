@@ -58,7 +58,7 @@ struct berth_sysctl { const char *path; const char *value; };
 /// The messages between the runtime and its children on the sync socket.
 enum berth_msg_type {
     BERTH_MSG_USERNS = 1,     ///< child → parent: write my uid/gid maps now
-    BERTH_MSG_GO = 2,         ///< parent → child: continue
+    BERTH_MSG_GO = 2,         ///< parent → child: continue (to stage 2: you are in your cgroup)
     BERTH_MSG_PID = 3,        ///< child → parent: the container process' pid is `value`
     BERTH_MSG_HOOKS = 4,      ///< child → parent: mounts are ready, run prestart/createRuntime hooks
     BERTH_MSG_HOOKS_DONE = 5, ///< parent → child: hooks ran; payload is the state JSON for container hooks
@@ -94,6 +94,7 @@ struct berth_plan {
     int no_pivot;             ///< chroot instead of pivot_root (ramfs roots)
     const struct berth_op *ops;
     int nops;
+    int cgroup_sync_op;       ///< before this op (nops: after all) wait for the runtime to place us in our cgroup
     const struct berth_sysctl *sysctls;
     int nsysctls;
     const char *hostname;     ///< or NULL

@@ -43,6 +43,7 @@ final class CPlan {
         plan.no_pivot = p.noPivot ? 1 : 0
         plan.ops = UnsafePointer(array(p.ops.map(op)))
         plan.nops = Int32(p.ops.count)
+        plan.cgroup_sync_op = Int32(p.cgroupSyncOp)
         plan.sysctls = UnsafePointer(array(p.sysctls.map { berth_sysctl(path: cString($0.path), value: cString($0.value)) }))
         plan.nsysctls = Int32(p.sysctls.count)
         plan.hostname = cString(p.hostname)

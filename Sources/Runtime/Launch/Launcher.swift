@@ -18,7 +18,8 @@ public struct LaunchChannels {
 /// until the container process is created (or fails, leaving no process behind).
 enum Launcher {
     /// Starts the container process; returns its host pid once it waits for start.
-    /// `placeInCgroup` runs before the child does anything; `onHooks` runs the
+    /// `placeInCgroup` creates the cgroup and moves the container process in while
+    /// that process sets up its filesystem (it waits before exec); `onHooks` runs the
     /// runtime-side creation hooks and returns the state JSON for the container-side ones.
     static func launch(
         _ plan: LaunchPlan,
@@ -48,8 +49,8 @@ enum Launcher {
             if let adj = plan.process.oomScoreAdj {
                 try Host.writeExisting("/proc/\(first)/oom_score_adj", String(adj))
             }
-            try placeInCgroup(first)
             try send(parentFD, BERTH_MSG_GO)
+            Log.trace("spawned")
             if let uidMap = plan.uidMap, let gidMap = plan.gidMap {
                 try expect(parentFD, BERTH_MSG_USERNS)
                 try Host.writeExisting("/proc/\(first)/uid_map", uidMap)
@@ -57,9 +58,13 @@ enum Launcher {
                 try send(parentFD, BERTH_MSG_GO)
             }
             container = try expect(parentFD, BERTH_MSG_PID).value
+            Log.trace("forked container process")
             var status: Int32 = 0
             while waitpid(first, &status, 0) < 0 && errno == EINTR {}
             firstReaped = true
+            try placeInCgroup(container)
+            try send(parentFD, BERTH_MSG_GO)
+            Log.trace("in cgroup")
             while true {
                 let msg = try receive(parentFD)
                 switch Int(msg.type) {

@@ -99,6 +99,12 @@ extension LaunchPlan {
         // Mounts, devices, masked and read-only paths.
         plan.ops = try FilesystemPlanner(spec: spec, context: context, userns: plan.creates.contains(.user),
                                          cgroupns: plan.creates.contains(.cgroup)).ops()
+        // Cgroup mounts need the cgroup namespace, which needs the final cgroup.
+        plan.cgroupSyncOp = plan.ops.firstIndex { op in
+            if case let .mount(_, _, fstype, _, _, _) = op { return fstype == "cgroup" || fstype == "cgroup2" }
+            if case let .bind(source, _, _, _, _, _) = op { return source.hasPrefix("/sys/fs/cgroup") }
+            return false
+        } ?? plan.ops.count
 
         for (key, value) in (linux.sysctl ?? [:]).sorted(by: { $0.key < $1.key }) {
             guard !key.contains("/"), !key.split(separator: ".", omittingEmptySubsequences: false).contains(where: \.isEmpty) else {

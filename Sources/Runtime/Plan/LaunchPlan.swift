@@ -30,6 +30,8 @@ public struct LaunchPlan: Sendable, Equatable {
     public var readonlyRoot = false
     public var noPivot = false
     public var ops: [FilesystemOp] = []
+    /// The container process waits to be placed in its cgroup before this op (ops.count: after all).
+    public var cgroupSyncOp = 0
     /// (/proc/sys path, value)
     public var sysctls: [(path: String, value: String)] = []
     public var hostname: String?
@@ -49,7 +51,7 @@ public struct LaunchPlan: Sendable, Equatable {
         a.joins == b.joins && a.creates == b.creates && a.uidMap == b.uidMap && a.gidMap == b.gidMap
             && a.timeOffsets == b.timeOffsets && a.execMode == b.execMode && a.rootfs == b.rootfs
             && a.rootPropagationPre == b.rootPropagationPre && a.rootPropagationPost == b.rootPropagationPost
-            && a.readonlyRoot == b.readonlyRoot && a.noPivot == b.noPivot && a.ops == b.ops
+            && a.readonlyRoot == b.readonlyRoot && a.noPivot == b.noPivot && a.ops == b.ops && a.cgroupSyncOp == b.cgroupSyncOp
             && a.sysctls.map(\.path) == b.sysctls.map(\.path) && a.sysctls.map(\.value) == b.sysctls.map(\.value)
             && a.hostname == b.hostname && a.domainname == b.domainname
             && a.createContainerHooks == b.createContainerHooks && a.startContainerHooks == b.startContainerHooks
