@@ -62,6 +62,9 @@ __attribute__((noreturn)) static void stage1(const struct berth_plan *p) {
     // process already in the container from opening it (CVE-2019-5736).
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    // Only the runtime may hold its end: then a dead child means EOF for it, and
+    // a child's message after the runtime left fails instead of queueing forever.
+    close(p->parent_sync_fd);
     berth_expect(p, BERTH_MSG_GO, NULL, 0, NULL);
     // The runtime places stage 2 in the container's cgroup while stage 2 sets up
     // the filesystem: a first cgroup migration waits ~10 ms for RCU, off the critical path.

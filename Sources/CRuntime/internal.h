@@ -4,6 +4,9 @@
 
 #include "cruntime.h"
 
+/// After start: the connection `start` made, where failures before execve are reported.
+extern int berth_report_fd;
+
 /// Reports `what` (with optional `path`) and errno `err` to the parent, then exits 1.
 __attribute__((noreturn)) void berth_fail(const struct berth_plan *p, const char *what, const char *path, int err);
 

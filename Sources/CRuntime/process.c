@@ -129,7 +129,7 @@ static void wait_for_start(const struct berth_plan *p) {
         int c;
         do { c = accept4(p->start_fd, NULL, NULL, SOCK_CLOEXEC); } while (c < 0 && errno == EINTR);
         if (c < 0) berth_fail(p, "waiting for start", NULL, errno);
-        close(c);
+        berth_report_fd = c;  // close-on-exec: `start` sees EOF once execve succeeded
     } else {
         char b;
         ssize_t n;

@@ -136,18 +136,42 @@ const char *berth_fdpath(char *buf, int fd) {
     return buf;
 }
 
+int berth_report_fd = -1;
+
+static size_t append(char *buf, size_t n, size_t cap, const char *s) {
+    while (s && *s && n < cap) buf[n++] = *s++;
+    return n;
+}
+
+static size_t append_int(char *buf, size_t n, size_t cap, int v) {
+    char digits[16];
+    int k = 0;
+    unsigned int u = (unsigned int)(v < 0 ? -v : v);
+    do { digits[k++] = (char)('0' + u % 10); u /= 10; } while (u);
+    if (v < 0 && n < cap) buf[n++] = '-';
+    while (k && n < cap) buf[n++] = digits[--k];
+    return n;
+}
+
 void berth_fail(const struct berth_plan *p, const char *what, const char *path, int err) {
     char text[sizeof(((struct berth_msg *)0)->text)];
     size_t n = 0, cap = sizeof text - 1;
-    for (const char *s = what; s && *s && n < cap; s++) text[n++] = *s;
-    if (path && n < cap) text[n++] = ' ';
-    for (const char *s = path; s && *s && n < cap; s++) text[n++] = *s;
+    n = append(text, n, cap, what);
+    if (path) { n = append(text, n, cap, " "); n = append(text, n, cap, path); }
     text[n] = 0;
-    if (berth_send(p->sync_fd, BERTH_MSG_ERROR, 0, err, text) < 0) {
-        // The parent is gone (after create): stderr is all we have.
-        (void)!write(2, "berth-runtime: ", 15);
-        (void)!write(2, text, n);
-        (void)!write(2, "\n", 1);
+    // After start, the connection from `start` (or the runtime's sync socket for
+    // run/exec) hears about it; both close by themselves when execve succeeds.
+    int fd = berth_report_fd >= 0 ? berth_report_fd : p->sync_fd;
+    if (berth_send(fd, BERTH_MSG_ERROR, 0, err, text) < 0) {
+        // Nobody is listening any more: stderr is all we have.
+        char line[600];
+        size_t m = append(line, 0, sizeof line - 40, "berth-runtime: ");
+        m = append(line, m, sizeof line - 40, text);
+        if (err >= 2000) { m = append(line, m, sizeof line - 1, ": killed by signal "); m = append_int(line, m, sizeof line - 1, err - 2000); }
+        else if (err >= 1000) { m = append(line, m, sizeof line - 1, ": exit status "); m = append_int(line, m, sizeof line - 1, err - 1000); }
+        else { m = append(line, m, sizeof line - 1, ": errno "); m = append_int(line, m, sizeof line - 1, err); }
+        line[m++] = '\n';
+        (void)!write(2, line, m);
     }
     _exit(1);
 }

@@ -32,7 +32,7 @@ extension OCIRuntime {
 
     /// Creates a container: its process waits for `start`. Leaves nothing behind on failure.
     public func create(id: String, options: CreateOptions) throws(RuntimeError) {
-        let (record, _) = try create(id: id, options: options, channel: .socket)
+        let record = try create(id: id, options: options, channel: .socket).record
         try writePidFile(options.pidFile, pid: record.pid)
     }
 
@@ -52,7 +52,16 @@ extension OCIRuntime {
         }
     }
 
-    func create(id: String, options: CreateOptions, channel: StartChannel) throws(RuntimeError) -> (ContainerRecord, Int32) {
+    /// A created container; for `.pipe`, the start pipe and the sync socket stay open.
+    struct Created {
+        var record: ContainerRecord
+        /// Write one byte to start the process (run), or -1.
+        var startFD: Int32
+        /// EOF once the process exec'd (run), or -1.
+        var syncFD: Int32
+    }
+
+    func create(id: String, options: CreateOptions, channel: StartChannel) throws(RuntimeError) -> Created {
         try StateStore.validate(id: id)
         let bundle = Host.absolute(options.bundle, base: Host.currentDirectory())
         Log.trace("create")
@@ -100,7 +109,7 @@ extension OCIRuntime {
                 childEnds.append(channels.consoleFD)
             }
 
-            pid = try Launcher.launch(plan, channels: channels, placeInCgroup: { (p: Int32) throws(RuntimeError) in
+            let launched = try Launcher.launch(plan, channels: channels, placeInCgroup: { (p: Int32) throws(RuntimeError) in
                 do {
                     try cg.create()
                     try cg.apply(DefaultDeviceRules.applied(to: spec.linux?.resources, devices: spec.linux?.devices))
@@ -112,12 +121,15 @@ extension OCIRuntime {
                 try HookRunner.run(spec.hooks?.createRuntime ?? [], kind: "createRuntime", state: state)
                 return state
             })
+            pid = launched.pid
+            var syncFD = launched.syncFD
+            if channel == .socket { close(syncFD); syncFD = -1 }
             Log.trace("launched")
             guard let started = Host.processStart(pid) else { throw .message("container process \(pid) vanished during create") }
             let record = ContainerRecord(id: id, bundle: bundle, rootfs: plan.rootfs, pid: pid, pidStart: started.start,
                                          created: Clock.rfc3339(), owner: Self.owner(), config: spec, cgroup: cg.path)
             try store.save(record)
-            return (record, startWrite)
+            return Created(record: record, startFD: startWrite, syncFD: syncFD)
         } catch {
             if pid > 0 { Glibc.kill(pid, SIGKILL); var s: Int32 = 0; waitpid(pid, &s, 0) }
             if startWrite >= 0 { close(startWrite) }

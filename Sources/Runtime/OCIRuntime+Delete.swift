@@ -14,6 +14,12 @@ extension OCIRuntime {
             if force, case .message = error { store.remove(id); return }
             throw error
         }
+        try delete(record, force: force)
+    }
+
+    /// Deletes the container `record` describes (see `delete(_:force:)`).
+    func delete(_ record: ContainerRecord, force: Bool) throws(RuntimeError) {
+        let id = record.id
         let status = status(record)
         if status == .running || status == .paused, !force {
             throw .message("cannot delete container \"\(id)\" that is not stopped: \(status.rawValue)")

@@ -47,9 +47,12 @@ extension OCIRuntime {
         }
         defer { if channels.consoleFD >= 0 { close(channels.consoleFD) } }
         let cgroup = Cgroup(path: record.cgroup)
-        let pid = try Launcher.launch(plan, channels: channels, placeInCgroup: { (p: Int32) throws(RuntimeError) in
+        let launched = try Launcher.launch(plan, channels: channels, placeInCgroup: { (p: Int32) throws(RuntimeError) in
             do { try cgroup.add(pid: p) } catch { throw .message("\(error)") }
         }, onHooks: { _ throws(RuntimeError) in [] })
+        let pid = launched.pid
+        defer { close(launched.syncFD) }
+        try Launcher.awaitExec(launched.syncFD)
         try writePidFile(options.pidFile, pid: pid)
         if options.detach { return 0 }
         berth_forward_signals(pid)

@@ -16,21 +16,29 @@ extension OCIRuntime {
         do { fd = try Self.connect(path: path) } catch {
             throw .message("cannot start container \"\(id)\": its process is gone (\(error))")
         }
-        close(fd)
+        defer { close(fd) }
         unlink(path)
+        do { try Launcher.awaitExec(fd) } catch {
+            throw .message("cannot start container \"\(id)\": \(error)")
+        }
         HookRunner.runWarning(record.config.hooks?.poststart ?? [], kind: "poststart", state: hookState(record, status: .running))
     }
 
     /// create + start + wait + delete; returns the exit status to exit with.
     /// With `detach`, returns 0 once the process runs.
     public func run(id: String, options: CreateOptions, detach: Bool) throws(RuntimeError) -> Int32 {
-        let (record, startFD) = try create(id: id, options: options, channel: .pipe)
+        let created = try create(id: id, options: options, channel: .pipe)
+        let record = created.record
         var one: UInt8 = 1
-        let wrote = write(startFD, &one, 1)
-        close(startFD)
-        guard wrote == 1 else {
-            try? delete(id, force: true)
-            throw .errno("starting container")
+        let wrote = write(created.startFD, &one, 1)
+        close(created.startFD)
+        defer { close(created.syncFD) }
+        do throws(RuntimeError) {
+            if wrote != 1 { throw .errno("starting container") }
+            try Launcher.awaitExec(created.syncFD)
+        } catch {
+            try? delete(record, force: true)
+            throw error
         }
         try writePidFile(options.pidFile, pid: record.pid)
         HookRunner.runWarning(record.config.hooks?.poststart ?? [], kind: "poststart", state: hookState(record, status: .running))
@@ -38,7 +46,7 @@ extension OCIRuntime {
         berth_forward_signals(record.pid)
         let code = Self.wait(record.pid)
         Log.trace("exited")
-        try delete(id, force: true)
+        try delete(record, force: true)
         Log.trace("deleted")
         return code
     }

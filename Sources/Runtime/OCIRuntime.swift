@@ -48,7 +48,9 @@ public struct OCIRuntime: Sendable {
     func hookState(id: String, pid: Int32, bundle: String, spec: Spec, status: ContainerStatus) -> [UInt8] {
         let state = ContainerState(ociVersion: spec.ociVersion, id: id, status: status, pid: pid, bundle: bundle,
                                    annotations: spec.annotations)
-        return (try? Array(JSONEncoder().encode(state))) ?? []
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .withoutEscapingSlashes
+        return (try? Array(encoder.encode(state))) ?? []
     }
 
     /// Every container under the root.

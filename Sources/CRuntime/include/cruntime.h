@@ -144,6 +144,7 @@ struct berth_plan {
     int console_fd;          ///< connected console socket, or -1
     unsigned short console_rows, console_cols;
     int sync_fd;             ///< SOCK_SEQPACKET to the parent
+    int parent_sync_fd;      ///< the runtime's end, closed first thing in the child
     int start_fd;            ///< listening socket (create) or pipe read end (run); -1: exec at once
     int start_is_listener;
     int preserve_fds;        ///< fds 3..3+n-1 survive into the container

@@ -10,8 +10,9 @@ final class CPlan {
     var plan = berth_plan()
 
     /// Builds the C plan; opens the namespace files to join (closed on deinit).
-    init(_ p: LaunchPlan, syncFD: Int32, startFD: Int32, startIsListener: Bool, consoleFD: Int32, preserveFDs: Int32) throws(RuntimeError) {
+    init(_ p: LaunchPlan, syncFD: Int32, parentSyncFD: Int32, startFD: Int32, startIsListener: Bool, consoleFD: Int32, preserveFDs: Int32) throws(RuntimeError) {
         plan.sync_fd = syncFD
+        plan.parent_sync_fd = parentSyncFD
         plan.start_fd = startFD
         plan.start_is_listener = startIsListener ? 1 : 0
         plan.console_fd = consoleFD

@@ -14,6 +14,13 @@ public struct LaunchChannels {
     public init() {}
 }
 
+/// A container process that waits for start, and the runtime's end of its sync socket.
+struct LaunchedProcess {
+    var pid: Int32
+    /// Readable EOF once the process exec'd; an error message if it failed before.
+    var syncFD: Int32
+}
+
 /// Performs a `LaunchPlan`: clones the children and answers them on the sync socket
 /// until the container process is created (or fails, leaving no process behind).
 enum Launcher {
@@ -26,14 +33,15 @@ enum Launcher {
         channels: LaunchChannels,
         placeInCgroup: (Int32) throws(RuntimeError) -> Void,
         onHooks: (Int32) throws(RuntimeError) -> [UInt8]
-    ) throws(RuntimeError) -> Int32 {
+    ) throws(RuntimeError) -> LaunchedProcess {
         var pair: [Int32] = [-1, -1]
         if socketpair(AF_UNIX, Int32(SOCK_SEQPACKET.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) != 0 {
             throw .errno("creating sync socket")
         }
         let parentFD = pair[0]
-        defer { close(parentFD) }
-        let cplan = try CPlan(plan, syncFD: pair[1], startFD: channels.startFD, startIsListener: channels.startIsListener,
+        var handedOver = false
+        defer { if !handedOver { close(parentFD) } }
+        let cplan = try CPlan(plan, syncFD: pair[1], parentSyncFD: parentFD, startFD: channels.startFD, startIsListener: channels.startIsListener,
                               consoleFD: channels.consoleFD, preserveFDs: channels.preserveFDs)
         let first = withUnsafePointer(to: &cplan.plan) { berth_spawn($0) }
         close(pair[1])
@@ -73,7 +81,8 @@ enum Launcher {
                     let r = state.withUnsafeBytes { berth_send_payload(parentFD, Int32(BERTH_MSG_HOOKS_DONE.rawValue), $0.baseAddress, Int32($0.count)) }
                     if r < 0 { throw .system(operation: "sending state to the container", path: nil, errno: -r) }
                 case Int(BERTH_MSG_READY.rawValue):
-                    return container
+                    handedOver = true
+                    return LaunchedProcess(pid: container, syncFD: parentFD)
                 default:
                     throw .message("unexpected message \(msg.type) from the container process")
                 }
@@ -81,6 +90,18 @@ enum Launcher {
         } catch {
             abandon()
             throw error
+        }
+    }
+
+    /// Waits until the process behind `fd` (a sync socket, or the connection `start`
+    /// made) has exec'd: EOF means execve succeeded, a message is the reason it did not.
+    static func awaitExec(_ fd: Int32) throws(RuntimeError) {
+        var msg = berth_msg()
+        let r = berth_recv(fd, &msg, nil, 0)
+        if r < 0 && r != -ECONNRESET { throw .system(operation: "waiting for the container's exec", path: nil, errno: -r) }
+        if msg.type == Int32(BERTH_MSG_ERROR.rawValue) {
+            let text = withUnsafeBytes(of: msg.text) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            throw .setupFailed(step: text, errno: msg.err)
         }
     }
 
