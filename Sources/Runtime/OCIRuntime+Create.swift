@@ -109,12 +109,13 @@ extension OCIRuntime {
                 childEnds.append(channels.consoleFD)
             }
 
-            let launched = try Launcher.launch(plan, channels: channels, placeInCgroup: { (p: Int32) throws(RuntimeError) in
+            let launched = try Launcher.launch(plan, channels: channels, prepareCgroup: { () throws(RuntimeError) in
                 do {
                     try cg.create()
                     try cg.apply(DefaultDeviceRules.applied(to: spec.linux?.resources, devices: spec.linux?.devices))
-                    try cg.add(pid: p)
                 } catch { throw .message("\(error)") }
+            }, placeInCgroup: { (p: Int32) throws(RuntimeError) in
+                do { try cg.add(pid: p) } catch { throw .message("\(error)") }
             }, onHooks: { (p: Int32) throws(RuntimeError) -> [UInt8] in
                 let state = hookState(id: id, pid: p, bundle: bundle, spec: spec, status: .creating)
                 try HookRunner.run(spec.hooks?.prestart ?? [], kind: "prestart", state: state)
@@ -153,10 +154,15 @@ extension OCIRuntime {
         }
     }
 
+    /// The caller's user name from /etc/passwd (no NSS: the binary is static), or its uid.
     static func owner() -> String {
-        let uid = getuid()
-        if let pw = getpwuid(uid) { return String(cString: pw.pointee.pw_name) }
-        return String(uid)
+        let uid = String(getuid())
+        let passwd = (try? Host.readFile("/etc/passwd")) ?? ""
+        for line in passwd.split(separator: "\n") {
+            let fields = line.split(separator: ":", omittingEmptySubsequences: false)
+            if fields.count > 2, fields[2] == uid { return String(fields[0]) }
+        }
+        return uid
     }
 
     func writePidFile(_ path: String?, pid: Int32) throws(RuntimeError) {

@@ -25,12 +25,14 @@ struct LaunchedProcess {
 /// until the container process is created (or fails, leaving no process behind).
 enum Launcher {
     /// Starts the container process; returns its host pid once it waits for start.
-    /// `placeInCgroup` creates the cgroup and moves the container process in while
-    /// that process sets up its filesystem (it waits before exec); `onHooks` runs the
+    /// `prepareCgroup` runs while the first child creates namespaces; `placeInCgroup`
+    /// moves the container process in while that process sets up its filesystem
+    /// (it waits before exec); `onHooks` runs the
     /// runtime-side creation hooks and returns the state JSON for the container-side ones.
     static func launch(
         _ plan: LaunchPlan,
         channels: LaunchChannels,
+        prepareCgroup: () throws(RuntimeError) -> Void = {},
         placeInCgroup: (Int32) throws(RuntimeError) -> Void,
         onHooks: (Int32) throws(RuntimeError) -> [UInt8]
     ) throws(RuntimeError) -> LaunchedProcess {
@@ -59,6 +61,7 @@ enum Launcher {
             }
             try send(parentFD, BERTH_MSG_GO)
             Log.trace("spawned")
+            try prepareCgroup()
             if let uidMap = plan.uidMap, let gidMap = plan.gidMap {
                 try expect(parentFD, BERTH_MSG_USERNS)
                 try Host.writeExisting("/proc/\(first)/uid_map", uidMap)

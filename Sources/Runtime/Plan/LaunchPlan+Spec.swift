@@ -180,7 +180,7 @@ extension LaunchPlan {
         plan.setGroups = !(joinedUserNamespace && plan.additionalGids.isEmpty)
         if let umask = process.user.umask { plan.umask = Int32(umask) }
         for (i, limit) in (process.rlimits ?? []).enumerated() {
-            guard let resource = Rlimits.numbers[limit.type] else {
+            guard let resource = limit.resource.map(Int32.init) else {
                 throw .invalidConfig(path: "\(path).rlimits[\(i)].type", message: "unknown rlimit \"\(limit.type)\"")
             }
             plan.rlimits.append(Rlimit(resource: resource, soft: limit.soft, hard: limit.hard))

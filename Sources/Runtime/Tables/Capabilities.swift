@@ -1,23 +1,11 @@
-/// Linux capability names and numbers (capability.h), as config.json spells them.
-public enum Capabilities {
-    /// Every capability Linux 6.x knows, by its number.
-    public static let names: [String] = [
-        "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
-        "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
-        "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK",
-        "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE",
-        "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE", "CAP_SYS_RESOURCE",
-        "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE", "CAP_AUDIT_WRITE",
-        "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG",
-        "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF",
-        "CAP_CHECKPOINT_RESTORE",
-    ]
+import OCI
 
+/// Capability sets as the kernel takes them (bit masks), from config.json's names.
+public enum Capabilities {
     /// The number of a capability name ("CAP_KILL" or "kill"), or nil.
     public static func number(_ name: String) -> Int? {
         let upper = name.uppercased()
-        let full = upper.hasPrefix("CAP_") ? upper : "CAP_" + upper
-        return names.firstIndex(of: full)
+        return LinuxCapabilities.number(of: upper.hasPrefix("CAP_") ? upper : "CAP_" + upper)
     }
 
     /// The highest capability the running kernel supports.
@@ -26,7 +14,7 @@ public enum Capabilities {
            let n = Int(text.split(separator: "\n").first ?? "") {
             return n
         }
-        return names.count - 1
+        return LinuxCapabilities.knownNames.count - 1
     }()
 
     /// A bit set of the named capabilities; names the kernel does not know are skipped,
