@@ -46,10 +46,11 @@ __attribute__((noreturn)) static void stage2(const struct berth_plan *p) {
         if (p->hooks_sync) {
             berth_send(p->sync_fd, BERTH_MSG_HOOKS, 0, 0, NULL);
             int len = 0;
-            berth_expect(p, BERTH_MSG_HOOKS_DONE, p->state_buf, p->state_cap - 1, &len);
-            if (p->state_buf) p->state_buf[len] = 0;
+            berth_expect(p, BERTH_MSG_HOOKS_DONE, p->state_buf, p->state_cap - 2, &len);
+            p->state_buf[len] = 0;
+            p->state_buf[len + 1] = 0;
             berth_run_hooks(p, p->create_container_hooks, p->ncreate_container_hooks, "createContainer hook",
-                            p->state_buf, len);
+                            p->state_buf, (int)strlen(p->state_buf));
         }
         berth_enter_root(p);
         berth_finish_root(p);

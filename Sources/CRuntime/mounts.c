@@ -181,6 +181,11 @@ static void do_op(const struct berth_plan *p, int rootfd, const struct berth_op 
         if (fd < 0 || remount(fd, MS_BIND | MS_RDONLY) < 0) berth_fail(p, "making read-only", op->target, errno);
         close(fd);
         break;
+    case BERTH_OP_MKDIR:
+        fd = resolve(rootfd, op->target, 1);
+        if (fd < 0) berth_fail(p, "creating directory", op->target, errno);
+        close(fd);
+        break;
     default:
         berth_fail(p, "unknown filesystem op", op->target, EINVAL);
     }

@@ -214,8 +214,9 @@ void berth_finish_process(const struct berth_plan *p) {
     wait_for_start(p);
     if (p->nstart_container_hooks) {
         // startContainer hooks see the state the runtime sent with HOOKS_DONE (or none).
+        const char *state = p->state_buf ? p->state_buf + strlen(p->state_buf) + 1 : NULL;
         berth_run_hooks(p, p->start_container_hooks, p->nstart_container_hooks, "startContainer hook",
-                        p->state_buf, p->state_buf ? (int)strlen(p->state_buf) : 0);
+                        state, state ? (int)strlen(state) : 0);
     }
     if (p->seccomp_filter && !early_seccomp) load_seccomp(p);
     reset_signals();

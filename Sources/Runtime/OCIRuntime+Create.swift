@@ -120,7 +120,8 @@ extension OCIRuntime {
                 let state = hookState(id: id, pid: p, bundle: bundle, spec: spec, status: .creating)
                 try HookRunner.run(spec.hooks?.prestart ?? [], kind: "prestart", state: state)
                 try HookRunner.run(spec.hooks?.createRuntime ?? [], kind: "createRuntime", state: state)
-                return state
+                // createContainer hooks see "creating", startContainer hooks "created".
+                return state + [0] + hookState(id: id, pid: p, bundle: bundle, spec: spec, status: .created)
             })
             pid = launched.pid
             var syncFD = launched.syncFD

@@ -12,6 +12,7 @@ extension OCIRuntime {
             // A directory left by a crashed create has no state: delete clears it.
             if store.isAbandoned(id), Host.exists(store.directory(id)) { store.remove(id); return }
             if force, case .message = error { store.remove(id); return }
+            if force, case .notFound = error { return }  // runc: nothing to delete is fine with --force
             throw error
         }
         try delete(record, force: force)

@@ -28,9 +28,10 @@ struct Globals: ParsableArguments {
     @Option(name: .customLong("log-format"), help: "Log format: text or json.") var logFormat = "text"
     @Flag(help: "Debug logging (accepted for runc compatibility).") var debug = false
     @Flag(name: .customLong("systemd-cgroup"), help: "Use systemd for cgroups (not supported).") var systemdCgroup = false
-    @Option(help: "Rootless mode: true, false or auto (only false is supported).") var rootless: String?
 
     static let valued: Set<String> = ["--root", "--log", "--log-format", "--rootless", "--criu"]
+    /// runc global flags Berth accepts and ignores (rootless mode is decided by the config).
+    static let ignored: Set<String> = ["--rootless", "--criu"]
     static let flags: Set<String> = ["--debug", "--systemd-cgroup"]
 
     /// Moves global flags that precede the command name to just after it.
@@ -51,7 +52,18 @@ struct Globals: ParsableArguments {
             i += 1
         }
         guard i < args.count else { return args }
-        return [args[i]] + globals.filter { !$0.hasPrefix("--criu") } + args[(i + 1)...]
+        var kept: [String] = []
+        var j = 0
+        while j < globals.count {
+            let name = globals[j].split(separator: "=", maxSplits: 1).first.map(String.init) ?? globals[j]
+            let takesNext = valued.contains(globals[j])
+            if !ignored.contains(name) {
+                kept.append(globals[j])
+                if takesNext, j + 1 < globals.count { kept.append(globals[j + 1]) }
+            }
+            j += takesNext ? 2 : 1
+        }
+        return [args[i]] + kept + args[(i + 1)...]
     }
 
     /// The runtime for these flags, after configuring the log.

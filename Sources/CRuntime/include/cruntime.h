@@ -23,6 +23,7 @@ enum berth_op_kind {
     BERTH_OP_SYMLINK = 6,    ///< symlink target -> source
     BERTH_OP_MASK = 7,       ///< hide target: /dev/null over files, read-only tmpfs over dirs
     BERTH_OP_READONLY = 8,   ///< bind target onto itself, read-only
+    BERTH_OP_MKDIR = 9,      ///< create target and missing parents (the process' cwd)
 };
 
 /// One filesystem operation, run in the container's mount namespace before pivot_root.
@@ -106,7 +107,7 @@ struct berth_plan {
     const struct berth_hook *start_container_hooks;
     int nstart_container_hooks;
     int hooks_sync;           ///< stop after mounts for the parent's prestart/createRuntime hooks
-    char *state_buf;          ///< receives the state JSON for hooks
+    char *state_buf;          ///< receives the state JSON for createContainer hooks, a NUL, and the one for startContainer
     int state_cap;
 
     /* process */

@@ -185,6 +185,9 @@ final class CPlan {
         case let .readonly(target):
             c.kind = Int32(BERTH_OP_READONLY.rawValue)
             c.target = cString(target); c.optional = 1
+        case let .mkdir(target):
+            c.kind = Int32(BERTH_OP_MKDIR.rawValue)
+            c.target = cString(target)
         }
         return c
     }

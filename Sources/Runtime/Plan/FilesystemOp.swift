@@ -17,12 +17,14 @@ public enum FilesystemOp: Sendable, Equatable {
     case mask(target: String)
     /// Make target read-only (readonlyPaths).
     case readonly(target: String)
+    /// Create a directory (and its parents) inside the root: the process' cwd.
+    case mkdir(target: String)
 
     /// The path inside the container this op acts on.
     public var target: String {
         switch self {
         case let .mount(_, t, _, _, _, _), let .bind(_, t, _, _, _, _), let .remount(t, _),
-             let .mknod(t, _, _, _, _, _), let .symlink(t, _), let .mask(t), let .readonly(t):
+             let .mknod(t, _, _, _, _, _), let .symlink(t, _), let .mask(t), let .readonly(t), let .mkdir(t):
             return t
         }
     }

@@ -120,6 +120,8 @@ extension LaunchPlan {
             || !plan.createContainerHooks.isEmpty || !plan.startContainerHooks.isEmpty
 
         plan.process = try processPlan(process, path: "process", joinedUserNamespace: plan.joins.contains { $0.type == .user })
+        // A missing working directory is created, as runc and docker do.
+        if plan.process.cwd != "/" { plan.ops.append(.mkdir(target: plan.process.cwd)) }
         if let personality = linux.personality {
             switch personality.domain {
             case "LINUX": plan.process.personality = 0
@@ -186,12 +188,16 @@ extension LaunchPlan {
             plan.rlimits.append(Rlimit(resource: resource, soft: limit.soft, hard: limit.hard))
         }
         if let caps = process.capabilities {
-            plan.capabilities = CapabilitySets(
+            var sets = CapabilitySets(
                 bounding: try Capabilities.mask(caps.bounding, path: "\(path).capabilities.bounding"),
                 effective: try Capabilities.mask(caps.effective, path: "\(path).capabilities.effective"),
                 permitted: try Capabilities.mask(caps.permitted, path: "\(path).capabilities.permitted"),
                 inheritable: try Capabilities.mask(caps.inheritable, path: "\(path).capabilities.inheritable"),
                 ambient: try Capabilities.mask(caps.ambient, path: "\(path).capabilities.ambient"))
+            // The kernel raises an ambient capability only if it is permitted and
+            // inheritable; like runc, the others are skipped rather than fatal.
+            sets.ambient &= sets.permitted & sets.inheritable
+            plan.capabilities = sets
         }
         plan.noNewPrivileges = process.noNewPrivileges ?? false
         plan.oomScoreAdj = process.oomScoreAdj
