@@ -77,8 +77,8 @@ __attribute__((noreturn)) static void stage1(const struct berth_plan *p) {
         berth_send(p->sync_fd, BERTH_MSG_USERNS, 0, 0, NULL);
         berth_expect(p, BERTH_MSG_GO, NULL, 0, NULL);
         prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-        if (setresgid(0, 0, 0) < 0) berth_fail(p, "becoming root in the user namespace (gid 0 unmapped?)", NULL, errno);
-        if (setresuid(0, 0, 0) < 0) berth_fail(p, "becoming root in the user namespace (uid 0 unmapped?)", NULL, errno);
+        if (syscall(SYS_setresgid, 0, 0, 0) < 0) berth_fail(p, "becoming root in the user namespace (gid 0 unmapped?)", NULL, errno);
+        if (syscall(SYS_setresuid, 0, 0, 0) < 0) berth_fail(p, "becoming root in the user namespace (uid 0 unmapped?)", NULL, errno);
     }
     if (p->unshare_flags && unshare(p->unshare_flags) < 0) berth_fail(p, "creating namespaces", NULL, errno);
     if (p->timens_offsets) {

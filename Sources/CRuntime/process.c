@@ -75,10 +75,12 @@ static void set_credentials(const struct berth_plan *p) {
                 berth_fail(p, "dropping bounding capability", NULL, errno);
         if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0) berth_fail(p, "keeping capabilities", NULL, errno);
     }
-    if (p->set_groups && setgroups((size_t)p->ngroups, p->groups) < 0)
+    // Raw system calls: glibc's wrappers broadcast credential changes to every
+    // thread the parent had (__nptl_setxid), and those threads do not exist here.
+    if (p->set_groups && syscall(SYS_setgroups, (size_t)p->ngroups, p->groups) < 0)
         berth_fail(p, "setting supplementary groups", NULL, errno);
-    if (setresgid(p->gid, p->gid, p->gid) < 0) berth_fail(p, "setting gid", NULL, errno);
-    if (setresuid(p->uid, p->uid, p->uid) < 0) berth_fail(p, "setting uid", NULL, errno);
+    if (syscall(SYS_setresgid, p->gid, p->gid, p->gid) < 0) berth_fail(p, "setting gid", NULL, errno);
+    if (syscall(SYS_setresuid, p->uid, p->uid, p->uid) < 0) berth_fail(p, "setting uid", NULL, errno);
     if (!p->set_caps) return;
     if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0) berth_fail(p, "resetting keepcaps", NULL, errno);
     struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};

@@ -65,6 +65,11 @@ extension OCIRuntime {
         try StateStore.validate(id: id)
         let bundle = Host.absolute(options.bundle, base: Host.currentDirectory())
         Log.trace("create")
+        let hierarchy: CgroupHierarchy
+        do { hierarchy = try CgroupHierarchy.current() } catch { throw .message("\(error)") }
+        if let own = hierarchy.v1Mounts.first ?? hierarchy.unified {
+            berth_cgroup_warmup(own.directory(for: own.ownCgroup) + "/cgroup.procs")
+        }
         let spec = try Self.loadSpec(bundle: bundle)
         Log.trace("spec loaded")
         let lock = try store.reserve(id)
@@ -76,7 +81,9 @@ extension OCIRuntime {
         var pid: Int32 = -1
         do throws(RuntimeError) {
             let cg: Cgroup
-            do { cg = try Cgroup(cgroupsPath: spec.linux?.cgroupsPath, containerID: id) } catch {
+            do {
+                cg = Cgroup(path: try CgroupPath.resolve(cgroupsPath: spec.linux?.cgroupsPath, containerID: id, hierarchy: hierarchy))
+            } catch {
                 throw .message("\(error)")
             }
             cgroup = cg

@@ -182,6 +182,12 @@ int berth_pidfd_open(pid_t pid);
 /// O_PATH, which Swift's Glibc module does not export.
 int berth_o_path(void);
 
+/// Writes this process' pid into `procs_path` (its own cgroup.procs) on a
+/// detached thread. The first cgroup migration after a quiet spell waits ~10 ms
+/// for an RCU grace period (cgroup_threadgroup_rwsem); a no-op migration started
+/// now lets the container's real one, a few ms later, share that grace period.
+void berth_cgroup_warmup(const char *procs_path);
+
 /// The filesystem magic (statfs f_type) of `path`, or -errno.
 int64_t berth_fs_type(const char *path);
 
