@@ -10,6 +10,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // Codable types of the OCI specs. No I/O.
@@ -24,6 +26,17 @@ let package = Package(
         .target(name: "Seccomp", dependencies: ["OCI", "CSeccomp"]),
         // OCI bundle → running container: plan in Swift, act in CRuntime.
         .target(name: "Runtime", dependencies: ["OCI", "CRuntime", "Cgroups", "Seccomp"]),
+        // libarchive from Debian (libarchive-dev): tar, gzip, zstd.
+        .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+        // Content store, image metadata (SQLite), layers, overlay snapshots, import/export.
+        .target(
+            name: "ImageStore",
+            dependencies: [
+                "OCI", "CArchive", "CRuntime",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         .executableTarget(
             name: "berth-runtime",
             dependencies: [
@@ -38,6 +51,7 @@ let package = Package(
         .testTarget(name: "CgroupTests", dependencies: ["Cgroups", "OCI"]),
         .testTarget(name: "SeccompTests", dependencies: ["Seccomp", "OCI"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "OCI"]),
+        .testTarget(name: "ImageStoreTests", dependencies: ["ImageStore", "OCI"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,1 @@
+// Module ImageStore: content store, image metadata, layers, snapshots, import/export.
