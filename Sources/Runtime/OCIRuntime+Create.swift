@@ -15,6 +15,8 @@ public struct CreateOptions: Sendable {
     public var consoleSocket: String?
     public var preserveFDs: Int32 = 0
     public var noPivot = false
+    /// With a terminal and no console socket, relay the pty to our stdio (run in the foreground).
+    public var relayConsole = false
 
     public init(bundle: String) {
         self.bundle = bundle
@@ -59,6 +61,8 @@ extension OCIRuntime {
         var startFD: Int32
         /// EOF once the process exec'd (run), or -1.
         var syncFD: Int32
+        /// The pty master when the runtime relays the console itself, or -1.
+        var consoleMaster: Int32 = -1
     }
 
     func create(id: String, options: CreateOptions, channel: StartChannel) throws(RuntimeError) -> Created {
@@ -108,12 +112,17 @@ extension OCIRuntime {
                 startWrite = fds[1]
             }
             childEnds.append(channels.startFD)
+            var relay: ConsoleRelay?
             if plan.process.terminal {
-                guard let socket = options.consoleSocket else {
+                if let socket = options.consoleSocket {
+                    channels.consoleFD = try Self.connect(path: socket)
+                    childEnds.append(channels.consoleFD)
+                } else if options.relayConsole {
+                    relay = try ConsoleRelay()
+                    channels.consoleFD = relay!.childEnd
+                } else {
                     throw .message("process.terminal is true: a --console-socket is required to receive the pty")
                 }
-                channels.consoleFD = try Self.connect(path: socket)
-                childEnds.append(channels.consoleFD)
             }
 
             let launched = try Launcher.launch(plan, channels: channels, prepareCgroup: { () throws(RuntimeError) in
@@ -138,7 +147,8 @@ extension OCIRuntime {
             let record = ContainerRecord(id: id, bundle: bundle, rootfs: plan.rootfs, pid: pid, pidStart: started.start,
                                          created: Clock.rfc3339(), owner: Self.owner(), config: spec, cgroup: cg.path)
             try store.save(record)
-            return Created(record: record, startFD: startWrite, syncFD: syncFD)
+            let master = try relay?.receiveMaster() ?? -1
+            return Created(record: record, startFD: startWrite, syncFD: syncFD, consoleMaster: master)
         } catch {
             if pid > 0 { Glibc.kill(pid, SIGKILL); var s: Int32 = 0; waitpid(pid, &s, 0) }
             if startWrite >= 0 { close(startWrite) }

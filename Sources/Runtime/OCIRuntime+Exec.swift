@@ -39,23 +39,33 @@ extension OCIRuntime {
         let plan = try LaunchPlan.exec(process: process, containerPid: record.pid, seccomp: record.config.linux?.seccomp)
         var channels = LaunchChannels()
         channels.preserveFDs = options.preserveFDs
+        var relay: ConsoleRelay?
         if plan.process.terminal {
-            guard let socket = options.consoleSocket else {
-                throw .message("--tty needs a --console-socket to receive the pty")
+            if let socket = options.consoleSocket {
+                channels.consoleFD = try Self.connect(path: socket)
+            } else if !options.detach {
+                relay = try ConsoleRelay()
+                channels.consoleFD = relay!.childEnd
+            } else {
+                throw .message("--tty with --detach needs a --console-socket to receive the pty")
             }
-            channels.consoleFD = try Self.connect(path: socket)
         }
-        defer { if channels.consoleFD >= 0 { close(channels.consoleFD) } }
+        defer { if channels.consoleFD >= 0 && relay == nil { close(channels.consoleFD) } }
         let cgroup = Cgroup(path: record.cgroup)
         let launched = try Launcher.launch(plan, channels: channels, placeInCgroup: { (p: Int32) throws(RuntimeError) in
             do { try cgroup.add(pid: p) } catch { throw .message("\(error)") }
         }, onHooks: { _ throws(RuntimeError) in [] })
         let pid = launched.pid
         defer { close(launched.syncFD) }
+        let master = try relay?.receiveMaster() ?? -1
         try Launcher.awaitExec(launched.syncFD)
         try writePidFile(options.pidFile, pid: pid)
         if options.detach { return 0 }
         berth_forward_signals(pid)
+        if master >= 0 {
+            ConsoleRelay.relay(master: master)
+            close(master)
+        }
         return Self.wait(pid)
     }
 

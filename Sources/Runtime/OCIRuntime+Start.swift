@@ -27,6 +27,8 @@ extension OCIRuntime {
     /// create + start + wait + delete; returns the exit status to exit with.
     /// With `detach`, returns 0 once the process runs.
     public func run(id: String, options: CreateOptions, detach: Bool) throws(RuntimeError) -> Int32 {
+        var options = options
+        options.relayConsole = !detach
         let created = try create(id: id, options: options, channel: .pipe)
         let record = created.record
         var one: UInt8 = 1
@@ -44,6 +46,10 @@ extension OCIRuntime {
         HookRunner.runWarning(record.config.hooks?.poststart ?? [], kind: "poststart", state: hookState(record, status: .running))
         if detach { return 0 }
         berth_forward_signals(record.pid)
+        if created.consoleMaster >= 0 {
+            ConsoleRelay.relay(master: created.consoleMaster)
+            close(created.consoleMaster)
+        }
         let code = Self.wait(record.pid)
         Log.trace("exited")
         try delete(record, force: true)

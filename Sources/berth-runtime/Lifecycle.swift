@@ -2,25 +2,34 @@ import ArgumentParser
 import Glibc
 import Runtime
 
-struct Create: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Create a container (its process waits for start).")
-    @OptionGroup var globals: Globals
+/// The flags `create` and `run` share.
+struct CreateFlags: ParsableArguments {
     @Option(name: [.short, .long], help: "Bundle directory.") var bundle = "."
     @Option(name: .customLong("pid-file"), help: "Write the container pid here.") var pidFile: String?
     @Option(name: .customLong("console-socket"), help: "Unix socket that receives the pty master.") var consoleSocket: String?
     @Option(name: .customLong("preserve-fds"), help: "Pass this many extra fds (from 3).") var preserveFDs: Int32 = 0
     @Flag(name: .customLong("no-pivot"), help: "Use chroot instead of pivot_root.") var noPivot = false
     @Flag(name: .customLong("no-new-keyring"), help: "Accepted for runc compatibility.") var noNewKeyring = false
-    @Argument(help: "Container ID.") var id: String
 
-    func run() throws {
-        let runtime = try perform { try globals.runtime() }
+    var options: CreateOptions {
         var options = CreateOptions(bundle: bundle)
         options.pidFile = pidFile
         options.consoleSocket = consoleSocket
         options.preserveFDs = preserveFDs
         options.noPivot = noPivot
-        try perform { try runtime.create(id: id, options: options) }
+        return options
+    }
+}
+
+struct Create: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Create a container (its process waits for start).")
+    @OptionGroup var globals: Globals
+    @OptionGroup var flags: CreateFlags
+    @Argument(help: "Container ID.") var id: String
+
+    func run() throws {
+        let runtime = try perform { try globals.runtime() }
+        try perform { try runtime.create(id: id, options: flags.options) }
     }
 }
 
@@ -38,24 +47,14 @@ struct Start: ParsableCommand {
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Create and start a container, wait for it, delete it.")
     @OptionGroup var globals: Globals
-    @Option(name: [.short, .long], help: "Bundle directory.") var bundle = "."
-    @Option(name: .customLong("pid-file"), help: "Write the container pid here.") var pidFile: String?
-    @Option(name: .customLong("console-socket"), help: "Unix socket that receives the pty master.") var consoleSocket: String?
-    @Option(name: .customLong("preserve-fds"), help: "Pass this many extra fds (from 3).") var preserveFDs: Int32 = 0
-    @Flag(name: .customLong("no-pivot"), help: "Use chroot instead of pivot_root.") var noPivot = false
-    @Flag(name: .customLong("no-new-keyring"), help: "Accepted for runc compatibility.") var noNewKeyring = false
+    @OptionGroup var flags: CreateFlags
     @Flag(name: [.short, .long], help: "Detach once the process runs.") var detach = false
-    @Flag(help: "Keep the container's state after it exits.") var keep = false
+    @Flag(help: "Accepted for runc compatibility (the state goes when the container exits).") var keep = false
     @Argument(help: "Container ID.") var id: String
 
     func run() throws {
         let runtime = try perform { try globals.runtime() }
-        var options = CreateOptions(bundle: bundle)
-        options.pidFile = pidFile
-        options.consoleSocket = consoleSocket
-        options.preserveFDs = preserveFDs
-        options.noPivot = noPivot
-        let code = try perform { try runtime.run(id: id, options: options, detach: detach) }
+        let code = try perform { try runtime.run(id: id, options: flags.options, detach: detach) }
         if code != 0 { throw ExitCode(code) }
     }
 }

@@ -55,5 +55,18 @@ extension RuntimeE2E {
             let out = lines(received.stdout.replacingOccurrences(of: "\r", with: ""))
             #expect(out == ["/dev/pts/0", "stdio-is-tty", "30 100", "hello-from-pty"], "\(received)")
         }
+
+        /// terminal: true without --console-socket: `run` relays the pty to its own stdio, as runc does.
+        @Test func runWithoutConsoleSocketRelaysThePty() throws {
+            let fx = try BundleFixture(); defer { fx.cleanup() }
+            fx.config[path: "process.terminal"] = true
+            fx.config[path: "process.consoleSize"] = ["height": 30, "width": 100]
+            let result = fx.run(["sh", "-c", "tty; stty size; echo relayed"], stdin: "")
+            #expect(result.status == 0, "\(result.stderr)")
+            let lines = result.stdout.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            #expect(lines.contains("/dev/pts/0"))
+            #expect(lines.contains("30 100"))
+            #expect(lines.contains("relayed"))
+        }
     }
 }
