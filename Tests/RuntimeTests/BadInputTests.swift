@@ -145,5 +145,24 @@ extension RuntimeE2E {
             #expect(fx.runtime(["delete", "--force", fx.id]).status == 0)
             #expect(fx.runtime(["delete", fx.id]).status != 0)
         }
+
+        /// A state directory left by a runtime that crashed during create (no state.json,
+        /// nobody holding its lock) does not block the ID: delete clears it, create reuses it.
+        @Test func stateDirOfACrashedCreateIsRecovered() throws {
+            let fx = try BundleFixture(); defer { fx.cleanup() }
+            if fx.isRunc { return }
+            let stale = fx.stateRoot + "/" + fx.id
+            try FileManager.default.createDirectory(atPath: stale, withIntermediateDirectories: true)
+            FileManager.default.createFile(atPath: stale + "/lock", contents: nil)
+            let state = fx.runtime(["state", fx.id])
+            #expect(state.status == 1)
+            #expect(state.stderr.contains(fx.id))
+            #expect(fx.runtime(["delete", fx.id]).status == 0)
+            #expect(!FileManager.default.fileExists(atPath: stale))
+            try FileManager.default.createDirectory(atPath: stale, withIntermediateDirectories: true)
+            let result = fx.run(["true"])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: stale))
+        }
     }
 }
