@@ -83,5 +83,23 @@ extension RuntimeE2E {
             #expect(stat(out + "/made-inside", &st) == 0)
             #expect(st.st_uid == 100000 && st.st_gid == 100000, "host sees \(st.st_uid):\(st.st_gid)")
         }
+
+        /// A new time namespace with linux.timeOffsets shifts CLOCK_BOOTTIME inside (/proc/uptime).
+        @Test func timeNamespaceAppliesBoottimeOffset() throws {
+            let fx = try BundleFixture(); defer { fx.cleanup() }
+            if fx.isRunc { return }  // runc 1.1 has no time namespace support
+            var namespaces = fx.config[path: "linux.namespaces"] as? [[String: Any]] ?? []
+            namespaces.append(["type": "time"])
+            fx.config[path: "linux.namespaces"] = namespaces
+            fx.config[path: "linux.timeOffsets"] = ["boottime": ["secs": 86400, "nanosecs": 0]]
+            let hostUptime = try Double(String(contentsOfFile: "/proc/uptime", encoding: .utf8).split(separator: " ")[0])!
+            let result = fx.sh("cat /proc/uptime; readlink /proc/self/ns/time")
+            #expect(result.status == 0, "\(result.stderr)")
+            let lines = result.stdout.split(separator: "\n")
+            let inside = Double(lines.first?.split(separator: " ").first ?? "") ?? 0
+            #expect(inside - hostUptime > 86000 && inside - hostUptime < 86800)
+            let hostNS = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/time")
+            #expect(lines.count > 1 && String(lines[1]) != hostNS)
+        }
     }
 }
