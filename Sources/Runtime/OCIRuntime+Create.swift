@@ -40,6 +40,11 @@ extension OCIRuntime {
 
     /// Reads and checks config.json of a bundle.
     public static func loadSpec(bundle: String) throws(RuntimeError) -> Spec {
+        try loadSpecAndBytes(bundle: bundle).spec
+    }
+
+    /// The checked config and its bytes (kept verbatim in the state directory).
+    static func loadSpecAndBytes(bundle: String) throws(RuntimeError) -> (spec: Spec, bytes: [UInt8]) {
         let path = bundle + "/config.json"
         let bytes: [UInt8]
         do { bytes = try Host.readBytes(path) } catch {
@@ -48,7 +53,7 @@ extension OCIRuntime {
         do {
             let spec = try Spec.decode(from: Data(bytes))
             try spec.validate()
-            return spec
+            return (spec, bytes)
         } catch {
             throw .invalidConfig(path: error.path, message: error.message)
         }
@@ -74,7 +79,7 @@ extension OCIRuntime {
         if let own = hierarchy.v1Mounts.first ?? hierarchy.unified {
             berth_cgroup_warmup(own.directory(for: own.ownCgroup) + "/cgroup.procs")
         }
-        let spec = try Self.loadSpec(bundle: bundle)
+        let (spec, configBytes) = try Self.loadSpecAndBytes(bundle: bundle)
         Log.trace("spec loaded")
         let lock = try store.reserve(id)
         defer { close(lock) }
@@ -146,7 +151,7 @@ extension OCIRuntime {
             guard let started = Host.processStart(pid) else { throw .message("container process \(pid) vanished during create") }
             let record = ContainerRecord(id: id, bundle: bundle, rootfs: plan.rootfs, pid: pid, pidStart: started.start,
                                          created: Clock.rfc3339(), owner: Self.owner(), config: spec, cgroup: cg.path)
-            try store.save(record)
+            try store.save(record, config: configBytes)
             let master = try relay?.receiveMaster() ?? -1
             return Created(record: record, startFD: startWrite, syncFD: syncFD, consoleMaster: master)
         } catch {

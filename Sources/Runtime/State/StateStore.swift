@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import Glibc
+import OCI
 
 /// The runtime's state directory (`--root`): one directory per container holding
 /// state.json (written atomically), a lock held while `create` runs, and the
@@ -59,26 +60,33 @@ public struct StateStore: Sendable {
         return flock(fd, LOCK_EX | LOCK_NB) == 0
     }
 
-    /// Saves a container's record atomically.
-    public func save(_ record: ContainerRecord) throws(RuntimeError) {
+    /// Saves a container's record atomically: config.json first, then state.json
+    /// (whose presence means the container exists).
+    public func save(_ record: ContainerRecord, config: [UInt8]) throws(RuntimeError) {
+        let dir = directory(record.id)
+        try Host.writeAtomically(dir + "/config.json", config, mode: 0o600)
         let data: Data
-        do { data = try JSONEncoder().encode(record) } catch { throw .message("encoding state: \(error)") }
-        try Host.writeAtomically(directory(record.id) + "/state.json", Array(data), mode: 0o600)
+        do { data = try JSONEncoder().encode(StoredContainer(record)) } catch { throw .message("encoding state: \(error)") }
+        try Host.writeAtomically(dir + "/state.json", Array(data), mode: 0o600)
     }
 
     /// Loads a container's record.
     public func load(_ id: String) throws(RuntimeError) -> ContainerRecord {
         try Self.validate(id: id)
-        let path = directory(id) + "/state.json"
+        let dir = directory(id)
+        let path = dir + "/state.json"
         guard Host.exists(path) else {
-            if Host.exists(directory(id)) && !isAbandoned(id) {
+            if Host.exists(dir) && !isAbandoned(id) {
                 throw .message("container \"\(id)\" is being created")
             }
             throw .notFound(id)
         }
-        let bytes = try Host.readBytes(path)
-        do { return try JSONDecoder().decode(ContainerRecord.self, from: Data(bytes)) } catch {
-            throw .message("state of container \"\(id)\" is corrupt (\(path)): \(error); remove it with delete --force")
+        do {
+            let stored = try JSONDecoder().decode(StoredContainer.self, from: Data(try Host.readBytes(path)))
+            let config = try Spec.decode(from: Data(try Host.readBytes(dir + "/config.json")))
+            return stored.record(config: config)
+        } catch {
+            throw .message("state of container \"\(id)\" is corrupt (\(dir)): \(error); remove it with delete --force")
         }
     }
 
