@@ -1,1 +1,0 @@
-// Module ImageStore: content store, image metadata, layers, snapshots, import/export.
