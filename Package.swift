@@ -7,6 +7,7 @@ let package = Package(
     name: "Berth",
     products: [
         .executable(name: "berth-runtime", targets: ["berth-runtime"]),
+        .executable(name: "berth-store", targets: ["berth-store"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -46,6 +47,11 @@ let package = Package(
             // A container start is a hot path: a fully static executable skips the
             // dynamic loader and its relocations (~2.5 ms of every invocation).
             linkerSettings: [.unsafeFlags(["-static-executable", "-Xlinker", "-l_FoundationCShims", "-Xlinker", "-l_FoundationCollections", "-Xlinker", "-lswiftSynchronization"])]
+        ),
+        // A thin door into ImageStore for benchmarks and fault tests (until berthd exists).
+        .executableTarget(
+            name: "berth-store",
+            dependencies: ["ImageStore", "OCI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "OCITests", dependencies: ["OCI"]),
         .testTarget(name: "CgroupTests", dependencies: ["Cgroups", "OCI"]),
