@@ -50,8 +50,11 @@ final class LayerApplication {
             root.written.insert(NameBytes.joined(path))
             return
         }
-        if let existing = try LayerFS.stat(parent.fd, base, path: shown),
-           !(existing.kind == .directory && kind == .directory) {
+        let existing = try LayerFS.stat(parent.fd, base, path: shown)
+        // A directory replacing a whiteout this layer wrote (`.wh.d` then `d/`) is a new
+        // directory: opaque, so the deleted lower one does not show through.
+        let replacesWhiteout = root.overlay && kind == .directory && existing?.isWhiteout == true
+        if let existing, !(existing.kind == .directory && kind == .directory) {
             try LayerFS.removeTree(parent.fd, base, path: shown)
         }
         var file: Int32 = -1
@@ -60,6 +63,10 @@ final class LayerApplication {
         switch kind {
         case .directory:
             rc = try LayerFS.stat(parent.fd, base, path: shown) != nil ? 0 : base.withCName { mkdirat(parent.fd, $0, 0o700) }
+            if rc == 0 && replacesWhiteout {
+                let code = LayerFS.setXattr(parent.fd, base, key: overlayOpaqueXattr, value: Array("y".utf8))
+                guard code == 0 else { throw LayerError.system(operation: "set \(overlayOpaqueXattr)", path: shown, errno: code) }
+            }
         case .regular:
             file = base.withCName { openat(parent.fd, $0, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600) }
             rc = file >= 0 ? 0 : -1

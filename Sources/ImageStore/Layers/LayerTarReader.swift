@@ -138,6 +138,9 @@ final class LayerTarReader {
     }
 
     private func tarError(entry: String?) -> LayerError {
+        // A stream failure (truncated gzip, bad zstd frame) noticed while reading an entry's
+        // data is reported with that entry's name.
+        if case .archive(nil, let message)? = sourceFailure, let entry { return .archive(entry: entry, message: message) }
         if let sourceFailure { return sourceFailure }
         let message = archive_error_string(tar).map { String(cString: $0) } ?? "cannot read the tar stream"
         return .archive(entry: entry, message: message)
