@@ -53,7 +53,7 @@ struct DiffLayer: ParsableCommand {
                 guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
                     throw LayerError.system(operation: "mkdtemp", path: "/tmp", errno: errno)
                 }
-                lowerPath = String(cString: template)
+                lowerPath = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
                 emptyLower = lowerPath
             }
             let result = try LayerDiffer().diff(

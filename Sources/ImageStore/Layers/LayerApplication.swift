@@ -38,6 +38,9 @@ final class LayerApplication {
             return
         }
         if base.hasBytePrefix(whiteoutPrefix) {
+            // Whiteouts and hard links remove or hide things after resolving their own paths.
+            root.forgetWalks()
+            defer { root.forgetWalks() }
             try applyWhiteout(components, entry: entry, shown: shown)
             return
         }
@@ -46,33 +49,45 @@ final class LayerApplication {
         }
         let path = parentPath + [base]
         if let linkTarget {
+            root.forgetWalks()
+            defer { root.forgetWalks() }
             try link(base, in: parent, to: linkTarget, shown: shown)
             root.written.insert(NameBytes.joined(path))
             return
         }
-        let existing = try LayerFS.stat(parent.fd, base, path: shown)
+        var file: Int32 = -1
+        defer { if file >= 0 { close(file) } }
+        // The common case first: a regular file whose name is free is created in one call;
+        // only a name already taken needs the lstat and removal below.
+        if kind == .regular {
+            file = base.withCName { openat(parent.fd, $0, Self.createFlags, 0o600) }
+            if file < 0 && errno != EEXIST { throw LayerError.system(operation: "create", path: shown, errno: errno) }
+        }
+        let existing = file >= 0 ? nil : try LayerFS.stat(parent.fd, base, path: shown)
         // A directory replacing a whiteout this layer wrote (`.wh.d` then `d/`) is a new
         // directory: opaque, so the deleted lower one does not show through.
         let replacesWhiteout = root.overlay && kind == .directory && existing?.isWhiteout == true
-        if let existing, !(existing.kind == .directory && kind == .directory) {
+        let keepsDirectory = existing?.kind == .directory && kind == .directory
+        if existing != nil, !keepsDirectory {
+            root.forgetWalks()
             try LayerFS.removeTree(parent.fd, base, path: shown)
         }
-        var file: Int32 = -1
-        defer { if file >= 0 { close(file) } }
         let rc: Int32
         switch kind {
         case .directory:
-            rc = try LayerFS.stat(parent.fd, base, path: shown) != nil ? 0 : base.withCName { mkdirat(parent.fd, $0, 0o700) }
+            rc = keepsDirectory ? 0 : base.withCName { mkdirat(parent.fd, $0, 0o700) }
             if rc == 0 && replacesWhiteout {
                 let code = LayerFS.setXattr(parent.fd, base, key: overlayOpaqueXattr, value: Array("y".utf8))
                 guard code == 0 else { throw LayerError.system(operation: "set \(overlayOpaqueXattr)", path: shown, errno: code) }
             }
         case .regular:
-            file = base.withCName { openat(parent.fd, $0, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600) }
+            if file < 0 { file = base.withCName { openat(parent.fd, $0, Self.createFlags, 0o600) } }
             rc = file >= 0 ? 0 : -1
             if file >= 0 {
-                try reader.copyData(to: file, entry: shown)
-                guard ftruncate(file, off_t(archive_entry_size(entry))) == 0 else {
+                let written = try reader.copyData(to: file, entry: shown)
+                // A sparse file may end in a hole that no data block reaches.
+                let size = Int64(archive_entry_size(entry))
+                guard written == size || ftruncate(file, off_t(size)) == 0 else {
                     throw LayerError.system(operation: "truncate", path: shown, errno: errno)
                 }
             }
@@ -88,40 +103,47 @@ final class LayerApplication {
             rc = 0
         }
         guard rc == 0 else { throw LayerError.system(operation: "create", path: shown, errno: errno) }
-        try setMetadata(entry, parent, base, kind: kind, path: path, shown: shown)
+        try setMetadata(entry, parent, base, kind: kind, path: path, shown: shown, file: file)
         root.written.insert(NameBytes.joined(path))
     }
 
+    /// How a regular file is created: only a new name, never through a symlink.
+    private static let createFlags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC
+
     /// Owner, then mode (so setuid/setgid survive the chown), then xattrs (a
     /// chown clears security.capability), then times (directories: at the end).
-    func setMetadata(_ entry: OpaquePointer, _ parent: DirHandle, _ name: NameBytes, kind: FileKind, path: [NameBytes], shown: String) throws {
+    /// `file`, when not -1, is a descriptor of the regular file just written: the
+    /// calls then go through it instead of looking the name up again.
+    func setMetadata(_ entry: OpaquePointer, _ parent: DirHandle, _ name: NameBytes, kind: FileKind, path: [NameBytes], shown: @autoclosure () -> String, file: Int32 = -1) throws {
         let uid = uid_t(truncatingIfNeeded: archive_entry_uid(entry))
         let gid = gid_t(truncatingIfNeeded: archive_entry_gid(entry))
-        guard name.withCName({ fchownat(parent.fd, $0, uid, gid, AT_SYMLINK_NOFOLLOW) }) == 0 else {
-            throw LayerError.system(operation: "lchown", path: shown, errno: errno)
-        }
+        let owned = file >= 0 ? fchown(file, uid, gid) : name.withCName({ fchownat(parent.fd, $0, uid, gid, AT_SYMLINK_NOFOLLOW) })
+        guard owned == 0 else { throw LayerError.system(operation: "lchown", path: shown(), errno: errno) }
         if kind != .symlink {
             let mode = UInt32(archive_entry_perm(entry)) & 0o7777
-            guard name.withCName({ fchmodat(parent.fd, $0, mode, 0) }) == 0 else {
-                throw LayerError.system(operation: "chmod", path: shown, errno: errno)
-            }
+            let changed = file >= 0 ? fchmod(file, mode) : name.withCName({ fchmodat(parent.fd, $0, mode, 0) })
+            guard changed == 0 else { throw LayerError.system(operation: "chmod", path: shown(), errno: errno) }
         }
-        try setXattrs(entry, parent, name, shown: shown)
+        try setXattrs(entry, parent, name, shown: shown())
         let mtime = timespec(tv_sec: archive_entry_mtime(entry), tv_nsec: archive_entry_mtime_nsec(entry))
         let atime = archive_entry_atime_is_set(entry) != 0
             ? timespec(tv_sec: archive_entry_atime(entry), tv_nsec: archive_entry_atime_nsec(entry)) : mtime
         if kind == .directory {
             root.directoryTimes.append((path, atime, mtime))
+        } else if file >= 0 {
+            var times = (atime, mtime)
+            let rc = withUnsafePointer(to: &times) { $0.withMemoryRebound(to: timespec.self, capacity: 2) { futimens(file, $0) } }
+            guard rc == 0 else { throw LayerError.system(operation: "utimensat", path: shown(), errno: errno) }
         } else {
-            try Self.setTimes(parent.fd, name, atime, mtime, shown: shown)
+            try Self.setTimes(parent.fd, name, atime, mtime, shown: shown())
         }
     }
 
     /// Sets the entry's xattrs. trusted.overlay.* from a layer is ignored (it
     /// would smuggle overlay semantics); trusted.* and security.selinux that
     /// the filesystem or our privileges refuse are skipped.
-    private func setXattrs(_ entry: OpaquePointer, _ parent: DirHandle, _ name: NameBytes, shown: String) throws {
-        archive_entry_xattr_reset(entry)
+    private func setXattrs(_ entry: OpaquePointer, _ parent: DirHandle, _ name: NameBytes, shown: @autoclosure () -> String) throws {
+        if archive_entry_xattr_reset(entry) == 0 { return }
         var key: UnsafePointer<CChar>?
         var value: UnsafeRawPointer?
         var size = 0
@@ -134,7 +156,7 @@ final class LayerApplication {
             if code == 0 { continue }
             let optional = keyString.hasPrefix("trusted.") || keyString == "security.selinux"
             if optional && (code == EPERM || code == ENOTSUP || code == EOPNOTSUPP) { continue }
-            throw LayerError.system(operation: "setxattr \(keyString)", path: shown, errno: code)
+            throw LayerError.system(operation: "setxattr \(keyString)", path: shown(), errno: code)
         }
     }
 
@@ -148,8 +170,22 @@ final class LayerApplication {
     /// Directory times last, once nothing below them changes any more. Paths
     /// are re-opened without following symlinks; one replaced since is skipped.
     private func setDirectoryTimes() throws {
+        // Consecutive directories share parents: keep the last chain of opened parents.
+        var opened: [(component: NameBytes, dir: DirHandle)] = []
+        func openParent(_ path: ArraySlice<NameBytes>) -> DirHandle? {
+            var shared = 0
+            while shared < opened.count, shared < path.count, opened[shared].component == path[path.startIndex + shared] { shared += 1 }
+            opened.removeSubrange(shared...)
+            var current = opened.last?.dir ?? root.root
+            for component in path.dropFirst(shared) {
+                guard let next = try? LayerFS.openDirectory(current.fd, component, path: "") else { return nil }
+                opened.append((component, next))
+                current = next
+            }
+            return current
+        }
         for (path, atime, mtime) in root.directoryTimes {
-            guard let parent = root.openExisting(Array(path.dropLast())) else { continue }
+            guard let parent = openParent(path.dropLast()) else { continue }
             let name = path.last ?? [46]
             let shown = path.isEmpty ? "." : NameBytes.joined(path).display
             guard try LayerFS.stat(parent.fd, name, path: shown)?.kind == .directory else { continue }

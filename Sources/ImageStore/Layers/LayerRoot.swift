@@ -22,6 +22,12 @@ final class LayerRoot {
     var written: Set<NameBytes> = []
     /// Directory times to set after all entries, in order.
     var directoryTimes: [(path: [NameBytes], atime: timespec, mtime: timespec)] = []
+    /// The directories of the last walk, for as long as it went through real
+    /// directories only (no symlink, no ".."): the next walk reuses the longest
+    /// common prefix instead of opening it again (entries come grouped by
+    /// directory). Only creating things keeps it valid; `forgetWalks()` must be
+    /// called before anything is removed, replaced or made opaque.
+    private var walkCache: [(component: NameBytes, dir: DirHandle, lowerHidden: Bool)] = []
 
     init(path: String, lowerDirs: [String], overlay: Bool) throws {
         func openRoot(_ path: String) throws -> DirHandle {
@@ -56,12 +62,26 @@ final class LayerRoot {
     /// `create`, missing directories are made (copying a lower directory's
     /// metadata in overlay mode). Returns the resolved (symlink-free) path.
     func resolveDirectory(_ components: [NameBytes], entry: String, create: Bool) throws -> (dir: DirHandle, path: [NameBytes])? {
-        var pending = Array(components.reversed())
+        var reused = 0
+        while reused < walkCache.count, reused < components.count, walkCache[reused].component == components[reused] { reused += 1 }
+        var pending = Array(components[reused...].reversed())
         var stack: [DirHandle] = [root]
-        var path: [NameBytes] = []
+        var path = Array(components[..<reused])
         var lowerHidden: [Bool] = [false]
+        for step in walkCache[..<reused] {
+            stack.append(step.dir)
+            lowerHidden.append(step.lowerHidden)
+        }
+        // The walk stays cacheable while it only descends into directories named by `components`.
+        var plain = true
+        var steps = Array(walkCache[..<reused])
+        func descended() {
+            if plain { steps.append((path.last!, stack.last!, lowerHidden.last!)) }
+        }
+        defer { walkCache = steps }
         var hops = 0
         func follow(_ target: NameBytes) throws {
+            plain = false
             hops += 1
             if hops > 40 { throw LayerError.system(operation: "resolve", path: entry, errno: ELOOP) }
             if target.first == UInt8(ascii: "/") || target.isEmpty { throw LayerError.entryEscapesRoot(entry: entry) }
@@ -70,12 +90,14 @@ final class LayerRoot {
         while let component = pending.popLast() {
             if component == [46] { continue }
             if component == [46, 46] {
+                plain = false
                 if path.isEmpty { throw LayerError.entryEscapesRoot(entry: entry) }
                 path.removeLast(); stack.removeLast(); lowerHidden.removeLast()
                 continue
             }
             let current = stack.last!
-            let shown = NameBytes.joined(path + [component]).display
+            let parentPath = path
+            var shown: String { NameBytes.joined(parentPath + [component]).display }
             let upper = try LayerFS.stat(current.fd, component, path: shown)
             if let upper, !(overlay && upper.isWhiteout) {
                 switch upper.kind {
@@ -83,6 +105,7 @@ final class LayerRoot {
                     let dir = try LayerFS.openDirectory(current.fd, component, path: shown)
                     stack.append(dir); path.append(component)
                     lowerHidden.append(lowerHidden.last! || (overlay && LayerFS.isOpaque(dir.fd, [46])))
+                    descended()
                 case .symlink:
                     try follow(try LayerFS.readLink(current.fd, component, path: shown))
                 default:
@@ -99,31 +122,29 @@ final class LayerRoot {
                     guard create else { return nil }
                     let dir = try makeDirectory(in: current, component, path: path + [component], like: (hit.parent, hit.stat))
                     stack.append(dir); path.append(component); lowerHidden.append(false)
+                    descended()
                     continue
                 default:
                     throw LayerError.notADirectory(entry: entry, path: shown)
                 }
             }
             guard create else { return nil }
-            if upper != nil { try LayerFS.removeTree(current.fd, component, path: shown) }  // an upper whiteout
+            if upper != nil {  // an upper whiteout
+                plain = false
+                try LayerFS.removeTree(current.fd, component, path: shown)
+            }
             let dir = try makeDirectory(in: current, component, path: path + [component], like: nil)
             if upper != nil, LayerFS.setXattr(dir.fd, [46], key: overlayOpaqueXattr, value: Array("y".utf8)) != 0 {
                 throw LayerError.system(operation: "set \(overlayOpaqueXattr)", path: shown, errno: errno)
             }
             stack.append(dir); path.append(component); lowerHidden.append(upper != nil || lowerHidden.last!)
+            descended()
         }
         return (stack.last!, path)
     }
 
-    /// Opens an existing directory by a resolved path without following any symlink.
-    func openExisting(_ path: [NameBytes]) -> DirHandle? {
-        var current = root
-        for component in path {
-            guard let next = try? LayerFS.openDirectory(current.fd, component, path: "") else { return nil }
-            current = next
-        }
-        return current
-    }
+    /// Drops the cached walk; call before an entry removes, replaces or hides anything.
+    func forgetWalks() { walkCache.removeAll() }
 
     /// The entry `name` of directory `path` as the lower snapshots show it:
     /// the topmost lower that has it, unless a whiteout, a non-directory or an
