@@ -98,6 +98,11 @@ enum StoreFS {
             throw StoreFSError("opendir", dir)
         }
         defer { closedir(handle) }
+        return names(in: handle)
+    }
+
+    /// The names an open directory stream yields, except "." and "..".
+    private static func names(in handle: OpaquePointer) -> [String] {
         var names: [String] = []
         while let entry = readdir(handle) {
             let name = withUnsafePointer(to: entry.pointee.d_name) {
@@ -141,13 +146,7 @@ enum StoreFS {
             throw StoreFSError("fdopendir", path)
         }
         defer { closedir(handle) }
-        var names: [String] = []
-        while let entry = readdir(handle) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
+        let names = names(in: handle)
         for name in names {
             let childPath = path + "/" + name
             var st = stat()
