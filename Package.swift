@@ -8,11 +8,16 @@ let package = Package(
     products: [
         .executable(name: "berth-runtime", targets: ["berth-runtime"]),
         .executable(name: "berth-store", targets: ["berth-store"]),
+        .executable(name: "berth-shim", targets: ["berth-shim"]),
+        .executable(name: "berthd", targets: ["berthd"]),
+        .executable(name: "berth", targets: ["berth"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         // Codable types of the OCI specs. No I/O.
@@ -53,11 +58,57 @@ let package = Package(
             name: "berth-store",
             dependencies: ["ImageStore", "OCI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // Codable models of the Docker Engine API (requests and responses). No I/O.
+        .target(name: "DockerAPI"),
+        // The daemon's domain: containers, images, volumes, events, shims; state in SQLite.
+        .target(
+            name: "Engine",
+            dependencies: [
+                "OCI", "DockerAPI", "ImageStore", "Cgroups", "CRuntime",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Docker Engine API over HTTP/1.1 on a unix socket: routes, streams, hijack.
+        .target(
+            name: "EngineAPI",
+            dependencies: [
+                "Engine", "DockerAPI",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Typed Engine API client over a unix socket (the CLI and tests use it).
+        .target(name: "Client", dependencies: ["DockerAPI"]),
+        .executableTarget(
+            name: "berthd",
+            dependencies: [
+                "EngineAPI", "Engine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "berth",
+            dependencies: ["Client", "DockerAPI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        // One per container: holds stdio/pty, writes the log, reaps, records the exit.
+        // No Foundation, no NIO: it must stay under 4 MB resident.
+        .executableTarget(
+            name: "berth-shim",
+            linkerSettings: [.unsafeFlags(["-static-executable"])]
+        ),
         .testTarget(name: "OCITests", dependencies: ["OCI"]),
         .testTarget(name: "CgroupTests", dependencies: ["Cgroups", "OCI"]),
         .testTarget(name: "SeccompTests", dependencies: ["Seccomp", "OCI"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "OCI"]),
         .testTarget(name: "ImageStoreTests", dependencies: ["ImageStore", "OCI"]),
+        .testTarget(name: "DockerAPITests", dependencies: ["DockerAPI"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "DockerAPI", "OCI"]),
+        .testTarget(name: "ShimTests", dependencies: []),
+        .testTarget(name: "EngineE2ETests", dependencies: ["Client", "DockerAPI"]),
     ],
     swiftLanguageModes: [.v6]
 )

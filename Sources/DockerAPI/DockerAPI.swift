@@ -1,0 +1,1 @@
+// DockerAPI target; see docs/architecture.md.

@@ -1,0 +1,1 @@
+// Engine target; see docs/architecture.md.

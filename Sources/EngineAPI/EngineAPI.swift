@@ -1,0 +1,1 @@
+// EngineAPI target; see docs/architecture.md.
