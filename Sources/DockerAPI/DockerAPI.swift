@@ -1,1 +1,0 @@
-// DockerAPI target; see docs/architecture.md.
