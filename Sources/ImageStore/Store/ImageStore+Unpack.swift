@@ -85,6 +85,20 @@ extension ImageStore {
         }
     }
 
+    /// Mounts again the writable root container `containerID` already has (its upper directory
+    /// kept from an earlier run) at `target`; makes a new one when it has none.
+    public func remountRootFS(image: ResolvedImage, containerID: String, target: String) throws {
+        let directory = try containerDirectory(containerID)
+        guard StoreFS.exists(directory + "/upper") else {
+            return try mountRootFS(image: image, containerID: containerID, target: target)
+        }
+        if ContainerRootFS.isMounted(target) { return }
+        let chain = try unpack(image)
+        try StoreFS.makeDirectories(directory + "/work", mode: 0o700)
+        try ContainerRootFS(snapshots: snapshots).mount(
+            lowerChain: chain, upper: directory + "/upper", work: directory + "/work", target: target)
+    }
+
     /// Unmounts container `containerID`'s root at `target`, deletes its upper and work directories
     /// and drops its references to the image.
     public func unmountRootFS(containerID: String, target: String) throws {

@@ -1,0 +1,117 @@
+import DockerAPI
+import Foundation
+import ImageStore
+import OCI
+
+extension Engine {
+    /// `POST /containers/create`: checks the request, resolves the image, merges its config and
+    /// stores a `created` container. Nothing runs yet.
+    public func createContainer(_ request: ContainerCreateRequest, name requestedName: String?) async throws(EngineError) -> ContainerRecord {
+        let name: String
+        if let requestedName, !requestedName.isEmpty {
+            name = try ContainerNames.validate(requestedName)
+            if let other = containers.values.first(where: { $0.name == name }) {
+                throw EngineError(.conflict, "Conflict. The container name \"/\(name)\" is already in use by container \"\(other.id)\". You have to remove (or rename) that container to be able to reuse that name.")
+            }
+        } else {
+            name = ContainerNames.generate(avoiding: Set(containers.values.map(\.name)))
+        }
+        guard let reference = request.config.image, !reference.isEmpty else {
+            throw EngineError.invalid("config.Image: an image is required")
+        }
+        let image = try resolveImage(reference)
+        var hostConfig = request.hostConfig ?? HostConfig()
+        try Self.validate(hostConfig: &hostConfig)
+        let merged: DockerAPI.ContainerConfig
+        let argv: [String]
+        do {
+            merged = try ConfigMerger.merge(request.config, image: image.config.config)
+            argv = try ConfigMerger.command(of: merged)
+        } catch {
+            throw EngineError.invalid(error.description)
+        }
+        var record = ContainerRecord(
+            id: ContainerNames.newID(), name: name, created: .now(), imageReference: reference,
+            imageID: image.id.string, imageTarget: image.target.digest.string,
+            config: merged, hostConfig: hostConfig, path: argv[0], args: Array(argv.dropFirst()),
+            state: .init(), mounts: [], anonymousVolumes: [])
+        if record.config.hostname == nil || record.config.hostname == "" { record.config.hostname = record.shortID }
+        try prepareVolumes(&record, imageVolumes: image.config.config?.volumes.map { Array($0.keys) } ?? [])
+        do {
+            try FileManager.default.createDirectory(atPath: configuration.bundle(record.id) + "/rootfs", withIntermediateDirectories: true)
+        } catch {
+            throw EngineError.system("creating the bundle of \(record.shortID): \(error)")
+        }
+        try commit(record)
+        publish(record, "create")
+        return record
+    }
+
+    /// The image `reference` names, or docker's 404.
+    func resolveImage(_ reference: String) throws(EngineError) -> ResolvedImage {
+        do {
+            if reference.hasPrefix("sha256:") || (reference.count >= 12 && reference.allSatisfy(\.isHexDigit)) {
+                if let found = try findImageByID(reference) { return found }
+            }
+            return try images.resolve(reference)
+        } catch let error as ImageStoreError {
+            if case .imageNotFound = error {
+                let shown = (try? ImageStore.normalizedName(reference)).map(Self.familiarName) ?? reference
+                throw EngineError.noSuchImage(shown)
+            }
+            throw EngineError(.invalidParameter, error.description)
+        } catch let error as EngineError {
+            throw error
+        } catch {
+            throw EngineError.system("\(error)")
+        }
+    }
+
+    /// An image whose config digest (docker's image ID) starts with `prefix`.
+    func findImageByID(_ prefix: String) throws -> ResolvedImage? {
+        let wanted = prefix.hasPrefix("sha256:") ? prefix : "sha256:" + prefix
+        for record in try images.list(includeDangling: true) {
+            let resolved = try images.resolve(record: record)
+            if resolved.id.string.hasPrefix(wanted) || resolved.target.digest.string.hasPrefix(wanted) { return resolved }
+        }
+        return nil
+    }
+
+    /// `docker.io/library/busybox:latest` → `busybox:latest`, as docker shows names.
+    static func familiarName(_ name: String) -> String {
+        var n = name
+        if n.hasPrefix("docker.io/library/") { n.removeFirst("docker.io/library/".count) }
+        else if n.hasPrefix("docker.io/") { n.removeFirst("docker.io/".count) }
+        return n
+    }
+
+    /// Docker's create-time checks of HostConfig.
+    static func validate(hostConfig: inout HostConfig) throws(EngineError) {
+        let policy = hostConfig.restartPolicy?.name ?? ""
+        switch policy {
+        case "", "no", "always", "unless-stopped":
+            if let count = hostConfig.restartPolicy?.maximumRetryCount, count != 0 {
+                throw EngineError.invalid("invalid restart policy: maximum retry count can only be used with 'on-failure'")
+            }
+        case "on-failure":
+            if let count = hostConfig.restartPolicy?.maximumRetryCount, count < 0 {
+                throw EngineError.invalid("invalid restart policy: maximum retry count cannot be negative")
+            }
+        default:
+            throw EngineError.invalid("invalid restart policy: unknown policy '\(policy)'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'")
+        }
+        if hostConfig.autoRemove == true, !["", "no"].contains(policy) {
+            throw EngineError.invalid("conflicting options: cannot specify both --restart and --rm")
+        }
+        if let memory = hostConfig.memory, memory > 0, memory < 6 * 1024 * 1024 {
+            throw EngineError.invalid("Minimum memory limit allowed is 6MB")
+        }
+        if let nano = hostConfig.nanoCpus, nano != 0, (hostConfig.cpuQuota ?? 0) != 0 || (hostConfig.cpuPeriod ?? 0) != 0 {
+            throw EngineError.invalid("Conflicting options: Nano CPUs and CPU Period cannot both be set")
+        }
+        let mode = hostConfig.networkMode ?? ""
+        if !["", "default", "bridge", "none", "host"].contains(mode) && !mode.hasPrefix("container:") {
+            throw EngineError(.notFound, "network \(mode) not found")
+        }
+    }
+}

@@ -1,0 +1,249 @@
+import DockerAPI
+import Foundation
+import Glibc
+import ImageStore
+import OCI
+
+extension Engine {
+    /// `POST /containers/{id}/start`: mounts the root, writes the bundle, starts a shim that
+    /// creates the container, lets attached clients connect, then starts the process.
+    /// A running container is docker's 304.
+    public func startContainer(_ reference: String) async throws(EngineError) {
+        var record = try lookup(reference)
+        if record.isRunning { throw EngineError(.notModified, "container already started") }
+        if record.state.status == .removing { throw EngineError(.conflict, "container is marked for removal and cannot be started") }
+        record.state.manuallyStopped = false
+        try await launch(&record)
+    }
+
+    /// The start itself, shared by start, restart and the restart policy.
+    func launch(_ record: inout ContainerRecord) async throws(EngineError) {
+        let id = record.id
+        let bundle = configuration.bundle(id)
+        let image = try resolveImageForContainer(record)
+        do {
+            try await runBlocking { [images] in
+                try images.remountRootFS(image: image, containerID: id, target: bundle + "/rootfs")
+            }
+            let input = try await specInput(for: record, image: image)
+            let spec = try ContainerSpecBuilder.build(input)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            try encoder.encode(spec).write(to: URL(fileURLWithPath: bundle + "/config.json"), options: .atomic)
+        } catch {
+            await releaseRootFS(id)
+            failAttachers(id)
+            throw Self.startError(error)
+        }
+        let shimDirectory = configuration.shimDirectory(id)
+        try? FileManager.default.removeItem(atPath: shimDirectory)
+        try? FileManager.default.createDirectory(atPath: shimDirectory, withIntermediateDirectories: true)
+        let log = record.hostConfig.logConfig
+        let request = ShimLauncher.Request(
+            id: id, containerID: id, bundle: bundle, directory: shimDirectory,
+            log: ShimLauncher.LogOptions(path: configuration.logPath(id),
+                                         maxSize: Self.parseSize(log?.config?["max-size"]) ?? 0,
+                                         maxFiles: Int(log?.config?["max-file"] ?? "") ?? 1),
+            tty: record.config.tty == true, stdin: record.config.openStdin == true, execProcess: nil)
+        let launcher = ShimLauncher(configuration: configuration)
+        let launched: (shim: pid_t, process: Int32)
+        do {
+            launched = try await Blocking.run { try launcher.launch(request) }
+        } catch {
+            await releaseRootFS(id)
+            try? FileManager.default.removeItem(atPath: shimDirectory)
+            let message = (error as? EngineError)?.message ?? "\(error)"
+            record.state.error = message
+            record.state.exitCode = Self.exitCode(forStartFailure: message)
+            try? commit(record)
+            failAttachers(id)
+            throw EngineError(.invalidParameter, "failed to create task for container: \(message)")
+        }
+        shimChildren[id] = launched.shim
+        await releaseAttachers(id, target: AttachTarget(socket: configuration.shimSocket(id), tty: record.config.tty == true))
+        let socket = configuration.shimSocket(id)
+        let reply = ShimReply(await Blocking.run { ShimSocket.request(socket, "start") })
+        guard reply.ok else {
+            await discardShim(id)
+            await releaseRootFS(id)
+            record.state.error = reply.text
+            record.state.exitCode = Self.exitCode(forStartFailure: reply.text)
+            try? commit(record)
+            throw EngineError(.invalidParameter, "failed to start container: \(reply.text)")
+        }
+        record.state.status = .running
+        record.state.pid = Int32(reply.text) ?? launched.process
+        record.state.startedAt = .now()
+        record.state.error = ""
+        record.state.exitCode = 0
+        record.state.hasBeenStarted = true
+        try commit(record)
+        watch(id, socket: socket)
+        publish(record, "start")
+    }
+
+    /// Follows the shim's `wait` for `id`; on exit the engine records it.
+    func watch(_ id: String, socket: String) {
+        let accepted = watcher.watch(socket: socket) { [weak self] outcome in
+            guard let self else { return }
+            Task { await self.processExited(id, outcome) }
+        }
+        if !accepted { Task { await self.processExited(id, .shimLost) } }
+    }
+
+    /// The image a container was created from, by its recorded digest.
+    func resolveImageForContainer(_ record: ContainerRecord) throws(EngineError) -> ResolvedImage {
+        do {
+            if let digest = try? Digest(parsing: record.imageTarget),
+               let found = try images.list(includeDangling: true).first(where: { $0.target.digest == digest }) {
+                return try images.resolve(record: found)
+            }
+            return try resolveImage(record.imageReference)
+        } catch let error as EngineError { throw error } catch {
+            throw EngineError.system("image of container \(record.shortID): \(error)")
+        }
+    }
+
+    /// Everything the spec builder needs, read from the mounted root and the host.
+    func specInput(for record: ContainerRecord, image: ResolvedImage) async throws -> ContainerSpecInput {
+        let bundle = configuration.bundle(record.id)
+        let rootfs = bundle + "/rootfs"
+        let user = try UserResolver.resolve(user: record.config.user ?? "", groupAdd: record.hostConfig.groupAdd ?? [], rootfs: rootfs)
+        let etc = try writeEtcFiles(record)
+        var mounts: [ResolvedMount] = record.mounts.map { point in
+            point.type == "volume"
+                ? .volume(name: point.name ?? "", source: point.source, destination: point.destination, readOnly: !point.rw)
+                : .bind(source: point.source, destination: point.destination, readOnly: !point.rw, propagation: point.propagation.isEmpty ? nil : point.propagation)
+        }
+        mounts += ResolvedMount.tmpfs(from: record.hostConfig.tmpfs)
+        let mode = record.hostConfig.networkMode ?? "default"
+        let network: NetworkNamespace = mode == "host" ? .host : .new
+        return ContainerSpecInput(
+            id: record.id, name: record.name, config: record.config, hostConfig: record.hostConfig,
+            imageConfig: image.config.config, rootfsPath: rootfs, mounts: mounts,
+            devices: try (record.hostConfig.devices ?? []).map { try ResolvedDevice.stat($0) },
+            etcFiles: etc, network: network, cgroupV2Only: Self.unifiedOnly, user: user, initPath: configuration.initPath,
+            defaultRlimits: DockerDefaults.inheritedRlimits())
+    }
+
+    /// /etc/hostname, /etc/hosts and /etc/resolv.conf for the container, in its bundle.
+    func writeEtcFiles(_ record: ContainerRecord) throws -> EtcFiles {
+        let bundle = configuration.bundle(record.id)
+        let hostname = record.config.hostname ?? record.shortID
+        let hostMode = record.hostConfig.networkMode == "host"
+        var hosts = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+        hosts += "fe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n"
+        for entry in record.hostConfig.extraHosts ?? [] {
+            let parts = entry.split(separator: ":", maxSplits: 1)
+            if parts.count == 2 { hosts += "\(parts[1])\t\(parts[0])\n" }
+        }
+        if hostMode, let text = try? String(contentsOfFile: "/etc/hosts", encoding: .utf8) { hosts = text }
+        var resolv = (try? String(contentsOfFile: "/etc/resolv.conf", encoding: .utf8)) ?? ""
+        if let dns = record.hostConfig.dns, !dns.isEmpty {
+            resolv = dns.map { "nameserver \($0)\n" }.joined()
+            if let search = record.hostConfig.dnsSearch, !search.isEmpty { resolv += "search " + search.joined(separator: " ") + "\n" }
+            if let options = record.hostConfig.dnsOptions, !options.isEmpty { resolv += "options " + options.joined(separator: " ") + "\n" }
+        }
+        try (hostname + "\n").write(toFile: bundle + "/hostname", atomically: true, encoding: .utf8)
+        try hosts.write(toFile: bundle + "/hosts", atomically: true, encoding: .utf8)
+        try resolv.write(toFile: bundle + "/resolv.conf", atomically: true, encoding: .utf8)
+        return EtcFiles(hosts: bundle + "/hosts", hostname: hostMode ? nil : bundle + "/hostname", resolvConf: bundle + "/resolv.conf")
+    }
+
+    /// True on a host with only the unified (v2) cgroup hierarchy.
+    static let unifiedOnly: Bool = access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0
+
+    /// Docker's exit codes for a process that never ran: 127 not found, 126 not executable.
+    static func exitCode(forStartFailure message: String) -> Int {
+        if message.contains("executable file not found") || message.contains("no such file or directory") { return 127 }
+        if message.contains("permission denied") { return 126 }
+        return 128
+    }
+
+    static func startError(_ error: Error) -> EngineError {
+        if let error = error as? EngineError { return error }
+        if let error = error as? SpecBuildError { return EngineError.invalid(error.description) }
+        
+        return EngineError.system("\(error)")
+    }
+
+    /// `10m`, `1g`, `512k`, `100` (bytes) as docker's log options and `-m` give them.
+    static func parseSize(_ text: String?) -> Int64? {
+        guard var t = text?.lowercased(), !t.isEmpty else { return nil }
+        if t.hasSuffix("b") { t.removeLast() }
+        var scale: Double = 1
+        switch t.last {
+        case "k": scale = 1024
+        case "m": scale = 1024 * 1024
+        case "g": scale = 1024 * 1024 * 1024
+        default: break
+        }
+        if scale != 1 { t.removeLast() }
+        guard let v = Double(t), v >= 0 else { return nil }
+        return Int64(v * scale)
+    }
+
+    /// Unmounts the container's root (keeping its upper layer).
+    func releaseRootFS(_ id: String) async {
+        let target = configuration.bundle(id) + "/rootfs"
+        await Blocking.run { try? ContainerRootFS.unmount(target, detachIfBusy: true) }
+    }
+
+    /// Runs a throwing closure on the blocking pool.
+    func runBlocking(_ work: @escaping @Sendable () throws -> Void) async throws {
+        try await Blocking.run(work)
+    }
+
+    /// Gives every attach request waiting for `id` the shim's socket, then waits (bounded) until
+    /// they are connected, so the first output reaches them.
+    func releaseAttachers(_ id: String, target: AttachTarget) async {
+        guard let waiting = pendingAttaches.removeValue(forKey: id), !waiting.isEmpty else { return }
+        attachBarriers[id] = AttachBarrier(remaining: waiting.count, continuation: nil)
+        for continuation in waiting { continuation.resume(returning: target) }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.waitForBarrier(id) }
+            group.addTask {
+                try? await Task.sleep(nanoseconds: 2_000_000_000)
+                await self.openBarrier(id)
+            }
+            await group.next()
+            group.cancelAll()
+        }
+        openBarrier(id)
+    }
+
+    private func openBarrier(_ id: String) {
+        attachBarriers.removeValue(forKey: id)?.continuation?.resume()
+    }
+
+    private func waitForBarrier(_ id: String) async {
+        guard let barrier = attachBarriers[id], barrier.remaining > 0 else { return }
+        await withCheckedContinuation { continuation in attachBarriers[id]?.continuation = continuation }
+    }
+
+    /// Attach requests waiting for a start that failed: they get nothing and close.
+    func failAttachers(_ id: String) {
+        for continuation in pendingAttaches.removeValue(forKey: id) ?? [] { continuation.resume(returning: nil) }
+    }
+
+    /// An attach client is connected to the shim (or gave up).
+    public func attachConnected(_ id: String) {
+        guard var barrier = attachBarriers[id] else { return }
+        barrier.remaining -= 1
+        if barrier.remaining <= 0 {
+            barrier.continuation?.resume()
+            barrier.continuation = nil
+        }
+        attachBarriers[id] = barrier
+    }
+
+    /// Where to attach to container `reference`: now when it runs, else when it next starts.
+    public func attachTarget(_ reference: String) async throws(EngineError) -> AttachTarget? {
+        let record = try lookup(reference)
+        if record.isRunning {
+            return AttachTarget(socket: configuration.shimSocket(record.id), tty: record.config.tty == true)
+        }
+        let id = record.id
+        return await withCheckedContinuation { continuation in pendingAttaches[id, default: []].append(continuation) }
+    }
+}

@@ -1,0 +1,28 @@
+/// Where the engine keeps things and which helper programs it runs.
+public struct EngineConfiguration: Sendable {
+    /// Persistent state: `berth.db`, content, snapshots, containers, volumes (`--root`).
+    public var root: String
+    /// Runtime state that a reboot may lose: shim sockets, the runtime's state (`--exec-root`).
+    public var execRoot: String
+    /// The OCI runtime (berth-runtime, or runc).
+    public var runtimePath: String
+    /// The shim executable.
+    public var shimPath: String
+    /// An init for `--init` (tini-static), when the host has one.
+    public var initPath: String?
+
+    public init(root: String, execRoot: String, runtimePath: String, shimPath: String, initPath: String? = nil) {
+        self.root = root; self.execRoot = execRoot; self.runtimePath = runtimePath; self.shimPath = shimPath
+        self.initPath = initPath
+    }
+
+    /// The runtime's `--root`.
+    public var runtimeRoot: String { execRoot + "/runtime" }
+    /// The container's bundle: config.json, rootfs mount point, hosts files, log.
+    public func bundle(_ id: String) -> String { root + "/engine/containers/" + id }
+    /// The shim's directory for container `id` (or exec `id`).
+    public func shimDirectory(_ id: String) -> String { execRoot + "/shims/" + id }
+    public func shimSocket(_ id: String) -> String { shimDirectory(id) + "/shim.sock" }
+    public func logPath(_ id: String) -> String { bundle(id) + "/\(id)-json.log" }
+    public var volumesDirectory: String { root + "/volumes" }
+}

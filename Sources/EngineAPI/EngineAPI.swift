@@ -1,1 +1,0 @@
-// EngineAPI target; see docs/architecture.md.

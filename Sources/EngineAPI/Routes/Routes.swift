@@ -1,0 +1,61 @@
+import Engine
+import NIOCore
+import NIOHTTP1
+
+/// The route table of the Engine API.
+enum Routes {
+    static func make(engine: Engine, group: EventLoopGroup) -> Router {
+        let system = SystemRoutes(engine: engine)
+        let containers = ContainerRoutes(engine: engine, group: group)
+        let execs = ExecRoutes(engine: engine, group: group)
+        let images = ImageRoutes(engine: engine)
+        let volumes = VolumeRoutes(engine: engine)
+        return Router([
+            (.GET, "/_ping", system.ping), (.HEAD, "/_ping", system.ping),
+            (.GET, "/version", system.version),
+            (.GET, "/info", system.info),
+            (.GET, "/events", system.events),
+            (.GET, "/system/df", system.diskUsage),
+
+            (.GET, "/containers/json", containers.list),
+            (.POST, "/containers/create", containers.create),
+            (.POST, "/containers/prune", containers.prune),
+            (.GET, "/containers/{id}/json", containers.inspect),
+            (.POST, "/containers/{id}/start", containers.start),
+            (.POST, "/containers/{id}/stop", containers.stop),
+            (.POST, "/containers/{id}/restart", containers.restart),
+            (.POST, "/containers/{id}/kill", containers.kill),
+            (.POST, "/containers/{id}/pause", containers.pause),
+            (.POST, "/containers/{id}/unpause", containers.unpause),
+            (.POST, "/containers/{id}/wait", containers.wait),
+            (.POST, "/containers/{id}/rename", containers.rename),
+            (.POST, "/containers/{id}/resize", containers.resize),
+            (.POST, "/containers/{id}/attach", containers.attach),
+            (.GET, "/containers/{id}/logs", containers.logs),
+            (.GET, "/containers/{id}/top", containers.top),
+            (.GET, "/containers/{id}/stats", containers.stats),
+            (.DELETE, "/containers/{id}", containers.remove),
+            (.POST, "/containers/{id}/exec", execs.create),
+            (.POST, "/exec/{id}/start", execs.start),
+            (.POST, "/exec/{id}/resize", execs.resize),
+            (.GET, "/exec/{id}/json", execs.inspect),
+
+            (.GET, "/images/json", images.list),
+            (.POST, "/images/load", images.load),
+            (.GET, "/images/get", images.saveMany),
+            (.POST, "/images/create", images.create),
+            (.POST, "/images/prune", images.prune),
+            (.GET, "/images/{name*}/json", images.inspect),
+            (.GET, "/images/{name*}/history", images.history),
+            (.GET, "/images/{name*}/get", images.saveOne),
+            (.POST, "/images/{name*}/tag", images.tag),
+            (.DELETE, "/images/{name*}", images.remove),
+
+            (.GET, "/volumes", volumes.list),
+            (.POST, "/volumes/create", volumes.create),
+            (.POST, "/volumes/prune", volumes.prune),
+            (.GET, "/volumes/{name}", volumes.inspect),
+            (.DELETE, "/volumes/{name}", volumes.remove),
+        ])
+    }
+}

@@ -1,0 +1,106 @@
+import DockerAPI
+import Engine
+import Foundation
+
+/// Renders container records as the Engine API shows them.
+enum ContainerViews {
+    static func inspect(_ record: ContainerRecord, configuration: EngineConfiguration, execIDs: [String]) -> ContainerInspect {
+        let s = record.state
+        let state = ContainerState(
+            status: statusWord(record), running: record.isRunning && s.status != .restarting,
+            paused: s.status == .paused, restarting: s.status == .restarting, oomKilled: s.oomKilled,
+            dead: s.status == .dead, pid: Int(s.pid), exitCode: s.exitCode, error: s.error,
+            startedAt: s.startedAt.rfc3339, finishedAt: s.finishedAt.rfc3339)
+        let bundle = configuration.bundle(record.id)
+        var hostConfig = record.hostConfig
+        if hostConfig.networkMode == nil || hostConfig.networkMode == "" { hostConfig.networkMode = "bridge" }
+        if hostConfig.logConfig == nil { hostConfig.logConfig = LogConfig(type: "json-file", config: [:]) }
+        if hostConfig.restartPolicy == nil { hostConfig.restartPolicy = RestartPolicy(name: "no", maximumRetryCount: 0) }
+        var networks: [String: EndpointSettings] = [:]
+        let mode = record.hostConfig.networkMode ?? "default"
+        networks[mode == "default" ? "bridge" : mode] = EndpointSettings()
+        return ContainerInspect(
+            id: record.id, created: record.created.rfc3339, path: record.path, args: record.args, state: state,
+            image: record.imageID, resolvConfPath: bundle + "/resolv.conf", hostnamePath: bundle + "/hostname",
+            hostsPath: bundle + "/hosts", logPath: configuration.logPath(record.id), name: "/" + record.name,
+            restartCount: s.restartCount, execIDs: execIDs.isEmpty ? nil : execIDs, hostConfig: hostConfig,
+            graphDriver: GraphDriver(name: "overlay2", data: [
+                "MergedDir": bundle + "/rootfs",
+                "UpperDir": configuration.root + "/containers/\(record.id)/upper",
+                "WorkDir": configuration.root + "/containers/\(record.id)/work",
+            ]),
+            mounts: record.mounts, config: record.config,
+            networkSettings: NetworkSettings(sandboxKey: "", ports: ports(record), networks: networks))
+    }
+
+    static func summary(_ record: ContainerRecord, now: Timestamp = .now()) -> ContainerSummary {
+        let command = ([record.path] + record.args).map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
+        var list: [ContainerSummary.Port] = []
+        for (key, bindings) in ports(record).sorted(by: { $0.key < $1.key }) {
+            let parts = key.split(separator: "/")
+            let port = Int(parts.first ?? "") ?? 0
+            let proto = parts.count > 1 ? String(parts[1]) : "tcp"
+            if let bindings, !bindings.isEmpty {
+                for b in bindings { list.append(.init(ip: b.hostIp ?? "0.0.0.0", privatePort: port, publicPort: Int(b.hostPort ?? ""), type: proto)) }
+            } else {
+                list.append(.init(privatePort: port, type: proto))
+            }
+        }
+        let mode = record.hostConfig.networkMode ?? "default"
+        return ContainerSummary(
+            id: record.id, names: ["/" + record.name], image: record.imageReference, imageID: record.imageID,
+            command: command, created: record.created.seconds, ports: list, labels: record.config.labels ?? [:],
+            state: statusWord(record), status: statusText(record, now: now), networkMode: mode,
+            networks: [mode == "default" ? "bridge" : mode: EndpointSettings()], mounts: record.mounts)
+    }
+
+    /// ExposedPorts and PortBindings as inspect's `Ports`.
+    static func ports(_ record: ContainerRecord) -> [String: [PortBinding]?] {
+        var result: [String: [PortBinding]?] = [:]
+        for key in (record.config.exposedPorts ?? [:]).keys { result[key] = .some(nil) }
+        if record.isRunning {
+            for (key, bindings) in record.hostConfig.portBindings ?? [:] { result[key] = bindings }
+        }
+        return result
+    }
+
+    /// `created`, `running`, `paused`, `restarting`, `removing`, `exited`, `dead`.
+    static func statusWord(_ record: ContainerRecord) -> String {
+        if record.state.status == .exited && !record.state.hasBeenStarted { return "created" }
+        return record.state.status.rawValue
+    }
+
+    /// `Up 3 seconds`, `Exited (0) 5 seconds ago`, `Created`, as `docker ps` shows.
+    static func statusText(_ record: ContainerRecord, now: Timestamp) -> String {
+        let s = record.state
+        switch s.status {
+        case .running: return "Up " + humanDuration(now.nanoseconds - s.startedAt.nanoseconds)
+        case .paused: return "Up " + humanDuration(now.nanoseconds - s.startedAt.nanoseconds) + " (Paused)"
+        case .restarting: return "Restarting (\(s.exitCode)) " + humanDuration(now.nanoseconds - s.finishedAt.nanoseconds) + " ago"
+        case .removing: return "Removal In Progress"
+        case .dead: return "Dead"
+        case .created: return "Created"
+        case .exited:
+            if !s.hasBeenStarted { return "Created" }
+            return "Exited (\(s.exitCode)) " + humanDuration(now.nanoseconds - s.finishedAt.nanoseconds) + " ago"
+        }
+    }
+
+    /// Docker's units.HumanDuration.
+    static func humanDuration(_ nanoseconds: Int64) -> String {
+        let seconds = Double(nanoseconds) / 1e9
+        if seconds < 1 { return "Less than a second" }
+        if Int(seconds) == 1 { return "1 second" }
+        if seconds < 60 { return "\(Int(seconds)) seconds" }
+        let minutes = Int(seconds / 60)
+        if minutes == 1 { return "About a minute" }
+        if minutes < 60 { return "\(minutes) minutes" }
+        let hours = Int(seconds / 3600 + 0.5)
+        if hours == 1 { return "About an hour" }
+        if hours < 48 { return "\(hours) hours" }
+        if hours < 24 * 7 * 2 { return "\(hours / 24) days" }
+        if hours < 24 * 30 * 2 { return "\(hours / 24 / 7) weeks" }
+        if hours < 24 * 365 * 2 { return "\(hours / 24 / 30) months" }
+        return "\(Int(Double(hours) / 24 / 365)) years"
+    }
+}

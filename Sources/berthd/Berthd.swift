@@ -1,0 +1,74 @@
+import ArgumentParser
+import Engine
+import EngineAPI
+import Foundation
+import Glibc
+import Logging
+
+/// berthd: the Berth engine daemon. Serves the Docker Engine API on a unix socket.
+@main
+struct Berthd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "berthd", abstract: "The Berth container engine daemon.")
+
+    @Option(name: [.customShort("H"), .long], help: "The socket to listen on (unix:///path or a path).")
+    var host: String = "unix:///run/berth/berth.sock"
+
+    @Option(help: "Root of persistent state.")
+    var root: String = "/var/lib/berth"
+
+    @Option(name: .customLong("exec-root"), help: "Root of runtime state (sockets, shims).")
+    var execRoot: String = "/run/berth"
+
+    @Option(help: "The OCI runtime (default: berth-runtime beside this executable).")
+    var runtime: String?
+
+    @Option(help: "The shim (default: berth-shim beside this executable).")
+    var shim: String?
+
+    @Option(name: .customLong("log-level"), help: "debug, info, warning, error.")
+    var logLevel: String = "info"
+
+    @Option(name: .customLong("log-format"), help: "text or json.")
+    var logFormat: String = "text"
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        let json = logFormat == "json"
+        LoggingSystem.bootstrap { label in
+            var handler = DaemonLogHandler(label: label, json: json)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "berthd")
+        let directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
+        func beside(_ name: String) -> String {
+            let path = directory + "/" + name
+            return FileManager.default.isExecutableFile(atPath: path) ? path : name
+        }
+        let initPath = ["/usr/bin/tini-static", "/usr/bin/docker-init", "/usr/sbin/docker-init"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        let config = EngineConfiguration(root: absolute(root), execRoot: absolute(execRoot),
+                                         runtimePath: runtime ?? beside("berth-runtime"), shimPath: shim ?? beside("berth-shim"),
+                                         initPath: initPath)
+        let socket = host.hasPrefix("unix://") ? String(host.dropFirst(7)) : host
+        guard !host.contains("://") || host.hasPrefix("unix://") else {
+            throw ValidationError("only unix sockets are supported: \(host)")
+        }
+        try FileManager.default.createDirectory(atPath: (socket as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        signal(SIGPIPE, SIG_IGN)
+        let engine = try Engine(configuration: config, logger: logger)
+        await engine.restore()
+        let server = APIServer(engine: engine, logger: logger)
+        let channel = try await server.start(socketPath: socket)
+        logger.info("API listening", metadata: ["socket": "\(socket)", "root": "\(config.root)", "pid": "\(getpid())"])
+        let stop = DaemonSignals.watch([SIGTERM, SIGINT])
+        await stop.wait()
+        logger.info("shutting down; containers keep running (live restore)")
+        try? await channel.close()
+        unlink(socket)
+        await server.shutdown()
+    }
+
+    func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    }
+}
