@@ -109,6 +109,7 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "DockerAPI", "OCI"]),
         .testTarget(name: "ShimTests", dependencies: []),
         .testTarget(name: "EngineE2ETests", dependencies: ["Client", "DockerAPI"]),
+        .testTarget(name: "ClientTests", dependencies: ["Client", "DockerAPI"]),
     ],
     swiftLanguageModes: [.v6]
 )

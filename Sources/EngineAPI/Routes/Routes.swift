@@ -10,6 +10,7 @@ enum Routes {
         let execs = ExecRoutes(engine: engine, group: group)
         let images = ImageRoutes(engine: engine)
         let volumes = VolumeRoutes(engine: engine)
+        let archives = ArchiveRoutes(engine: engine)
         return Router([
             (.GET, "/_ping", system.ping), (.HEAD, "/_ping", system.ping),
             (.GET, "/version", system.version),
@@ -35,6 +36,11 @@ enum Routes {
             (.GET, "/containers/{id}/top", containers.top),
             (.GET, "/containers/{id}/stats", containers.stats),
             (.DELETE, "/containers/{id}", containers.remove),
+            (.HEAD, "/containers/{id}/archive", archives.head),
+            (.GET, "/containers/{id}/archive", archives.get),
+            (.PUT, "/containers/{id}/archive", archives.put),
+            (.GET, "/containers/{id}/export", archives.export),
+            (.POST, "/commit", archives.commit),
             (.POST, "/containers/{id}/exec", execs.create),
             (.POST, "/exec/{id}/start", execs.start),
             (.POST, "/exec/{id}/resize", execs.resize),

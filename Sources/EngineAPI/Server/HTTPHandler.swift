@@ -93,11 +93,12 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                 if let contentType { headers.add(name: "Content-Type", value: contentType) }
                 for (k, v) in extra { headers.add(name: k, value: v) }
                 let bodyAllowed = status != .notModified && status != .noContent
+                let sendBody = bodyAllowed && request.method != .HEAD
                 if bodyAllowed { headers.add(name: "Content-Length", value: String(bytes.count)) }
                 var responseHead = HTTPResponseHead(version: version, status: status, headers: headers)
                 responseHead.headers.add(name: "Connection", value: keepAlive ? "keep-alive" : "close")
                 channel.write(HTTPServerResponsePart.head(responseHead), promise: nil)
-                if bodyAllowed, !bytes.isEmpty {
+                if sendBody, !bytes.isEmpty {
                     channel.write(HTTPServerResponsePart.body(.byteBuffer(channel.allocator.buffer(bytes: bytes))), promise: nil)
                 }
                 let done = channel.eventLoop.makePromise(of: Void.self)
