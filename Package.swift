@@ -110,6 +110,7 @@ let package = Package(
         .testTarget(name: "ShimTests", dependencies: []),
         .testTarget(name: "EngineE2ETests", dependencies: ["Client", "DockerAPI"]),
         .testTarget(name: "ClientTests", dependencies: ["Client", "DockerAPI"]),
+        .testTarget(name: "EngineAPITests", dependencies: ["EngineAPI", "Engine", "DockerAPI"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -6,7 +6,7 @@ import Glibc
 
 extension ShimTests {
     @Test func attachReceivesBothStreamsInOrder() throws {
-        let script = "echo out1; sleep 0.2; echo err1 >&2; sleep 0.2; echo out2"
+        let script = "echo out1; sleep 0.3; echo err1 >&2; sleep 0.3; echo out2"
         try withWorld(args: ["sh", "-c", script]) { world in
             let shim = try world.spawnShim(id: "attach-order", dir: try world.makeDir("shim"))
             let pid = try #require(shim.processPid, "\(shim.readyLine)")
