@@ -20,8 +20,10 @@ public struct EngineConfiguration: Sendable {
     public var runtimeRoot: String { execRoot + "/runtime" }
     /// The container's bundle: config.json, rootfs mount point, hosts files, log.
     public func bundle(_ id: String) -> String { root + "/engine/containers/" + id }
-    /// The shim's directory for container `id` (or exec `id`).
-    public func shimDirectory(_ id: String) -> String { execRoot + "/shims/" + id }
+    /// The shim's directory for container `id` (or exec `id`). Named by the ID's first 16 hex
+    /// digits (64 random bits): unix socket paths must fit in 108 bytes, and a full 64-digit ID
+    /// under a deep exec root does not.
+    public func shimDirectory(_ id: String) -> String { execRoot + "/shims/" + String(id.prefix(16)) }
     public func shimSocket(_ id: String) -> String { shimDirectory(id) + "/shim.sock" }
     public func logPath(_ id: String) -> String { bundle(id) + "/\(id)-json.log" }
     public var volumesDirectory: String { root + "/volumes" }
