@@ -64,7 +64,7 @@ let package = Package(
         .target(
             name: "Engine",
             dependencies: [
-                "OCI", "DockerAPI", "ImageStore", "Cgroups", "CRuntime",
+                "OCI", "DockerAPI", "ImageStore", "Cgroups", "CRuntime", "Runtime",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]

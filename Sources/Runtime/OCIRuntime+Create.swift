@@ -97,7 +97,7 @@ extension OCIRuntime {
             }
             cgroup = cg
             Log.trace("cgroup ready")
-            let context = PlanContext(bundle: bundle, cgroupMounts: Self.cgroupMounts(cg.path))
+            let context = PlanContext(bundle: bundle, cgroupMounts: Self.cgroupMounts(cg.path), seccompCache: store.seccompCache)
             var plan = try LaunchPlan.container(spec: spec, context: context)
             if options.noPivot { plan.noPivot = true }
             Log.trace("planned")

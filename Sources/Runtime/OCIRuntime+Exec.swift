@@ -36,7 +36,7 @@ extension OCIRuntime {
         let status = status(record)
         guard status == .running else { throw .wrongState(id: id, status: status.rawValue, operation: "exec in") }
         let process = try execProcess(record.config, options)
-        let plan = try LaunchPlan.exec(process: process, containerPid: record.pid, seccomp: record.config.linux?.seccomp)
+        let plan = try LaunchPlan.exec(process: process, containerPid: record.pid, seccomp: record.config.linux?.seccomp, seccompCache: store.seccompCache)
         var channels = LaunchChannels()
         channels.preserveFDs = options.preserveFDs
         var relay: ConsoleRelay?

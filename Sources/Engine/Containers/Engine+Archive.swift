@@ -145,8 +145,8 @@ extension Engine {
             }
         }
         let paused = pause && record.state.status == .running
-        if paused { try? await runtime(["pause", record.id]) }
-        defer { if paused { Task { try? await self.runtime(["resume", record.id]) } } }
+        if paused { try? await freeze(record.id, pause: true) }
+        defer { if paused { Task { try? await self.freeze(record.id, pause: false) } } }
         let store = images
         let createdBy = ([record.path] + record.args).joined(separator: " ")
         let finalConfig = config, finalReference = reference

@@ -7,6 +7,10 @@ extension Engine {
     /// The shim reported that container `id`'s process ended (or the shim vanished): record it,
     /// clean the runtime state and mounts, wake waiters, then restart or auto-remove as asked.
     func processExited(_ id: String, _ outcome: ShimWatcher.Outcome) async {
+        if case .some(.none) = launching[id] {
+            launching[id] = .some(outcome)
+            return
+        }
         guard var record = containers[id], record.isRunning else { return }
         var code: Int
         var finished: Timestamp
@@ -20,9 +24,8 @@ extension Engine {
                 record.state.error = "shim exited unexpectedly"
             }
             // Nobody holds the container any more: make sure its process is gone.
-            _ = await Blocking.run { [configuration] in
-                try? ChildProcess.run([configuration.runtimePath, "--root", configuration.runtimeRoot, "kill", "--all", id, "KILL"])
-            }
+            let calls = RuntimeCalls(configuration: configuration)
+            await Blocking.run { calls.killAll(id, signal: 9) }
         }
         let oom = code == 137 && Self.oomKilled(id)
         await cleanupAfterExit(id)
@@ -51,8 +54,9 @@ extension Engine {
     /// Runtime delete, unmount, shim directory and reaping, after the process ended.
     func cleanupAfterExit(_ id: String) async {
         let shim = shimChildren.removeValue(forKey: id)
+        let calls = RuntimeCalls(configuration: configuration)
         await Blocking.run { [configuration] in
-            _ = try? ChildProcess.run([configuration.runtimePath, "--root", configuration.runtimeRoot, "delete", "--force", id])
+            calls.delete(id)
             try? ContainerRootFS.unmount(configuration.bundle(id) + "/rootfs", detachIfBusy: true)
             if let shim { ChildProcess.waitFor(shim) }
             try? FileManager.default.removeItem(atPath: configuration.shimDirectory(id))
@@ -63,8 +67,9 @@ extension Engine {
     func discardShim(_ id: String) async {
         let socket = configuration.shimSocket(id)
         let shim = shimChildren.removeValue(forKey: id)
+        let calls = RuntimeCalls(configuration: configuration)
         await Blocking.run { [configuration] in
-            _ = try? ChildProcess.run([configuration.runtimePath, "--root", configuration.runtimeRoot, "delete", "--force", id])
+            calls.delete(id)
             _ = ShimSocket.request(socket, "kill 9")
             if let shim { kill(shim, SIGKILL); ChildProcess.waitFor(shim) }
             try? FileManager.default.removeItem(atPath: configuration.shimDirectory(id))

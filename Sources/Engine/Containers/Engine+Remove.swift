@@ -19,7 +19,7 @@ extension Engine {
                 record.state.status = .exited
                 try commit(record)
             } else {
-                if record.state.status == .paused { try? await runtime(["resume", id]) }
+                if record.state.status == .paused { try? await freeze(id, pause: false) }
                 try? await sendSignal(id, SIGKILL)
                 _ = await waitForExit(id, timeoutNanoseconds: 10_000_000_000)
             }
@@ -30,8 +30,10 @@ extension Engine {
         record.state.status = .removing
         containers[id] = record
         let bundle = configuration.bundle(id)
+        let calls = RuntimeCalls(configuration: configuration)
+        let alreadyClean = record.state.hasBeenStarted && !FileManager.default.fileExists(atPath: configuration.runtimeRoot + "/" + id)
         await Blocking.run { [images, configuration] in
-            _ = try? ChildProcess.run([configuration.runtimePath, "--root", configuration.runtimeRoot, "delete", "--force", id])
+            if !alreadyClean { calls.delete(id) }
             try? ContainerRootFS.unmount(bundle + "/rootfs", detachIfBusy: true)
             try? images.unmountRootFS(containerID: id, target: bundle + "/rootfs")
             try? FileManager.default.removeItem(atPath: bundle)

@@ -20,13 +20,18 @@ extension Engine {
     func launch(_ record: inout ContainerRecord) async throws(EngineError) {
         let id = record.id
         let bundle = configuration.bundle(id)
+        var clock = StepClock()
         let image = try resolveImageForContainer(record)
+        clock.mark("resolve image")
         do {
             try await runBlocking { [images] in
                 try images.remountRootFS(image: image, containerID: id, target: bundle + "/rootfs")
             }
+            clock.mark("mount rootfs")
             let input = try await specInput(for: record, image: image)
+            clock.mark("spec input")
             let spec = try ContainerSpecBuilder.build(input)
+            clock.mark("spec build")
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             try encoder.encode(spec).write(to: URL(fileURLWithPath: bundle + "/config.json"), options: .atomic)
@@ -60,10 +65,19 @@ extension Engine {
             throw EngineError(.invalidParameter, "failed to create task for container: \(message)")
         }
         shimChildren[id] = launched.shim
+        clock.mark("shim + runtime create")
         await releaseAttachers(id, target: AttachTarget(socket: configuration.shimSocket(id), tty: record.config.tty == true))
         let socket = configuration.shimSocket(id)
+        // Watch before the process starts: a process that exits at once must not beat the watcher.
+        // An exit reported before the record says "running" is parked in `launching` and replayed.
+        launching[id] = .some(nil)
+        defer { launching[id] = nil }
+        let watched = watcher.watch(socket: socket) { [weak self] outcome in
+            guard let self else { return }
+            Task { await self.processExited(id, outcome) }
+        }
         let reply = ShimReply(await Blocking.run { ShimSocket.request(socket, "start") })
-        guard reply.ok else {
+        guard reply.ok, watched else {
             await discardShim(id)
             await releaseRootFS(id)
             record.state.error = reply.text
@@ -71,6 +85,7 @@ extension Engine {
             try? commit(record)
             throw EngineError(.invalidParameter, "failed to start container: \(reply.text)")
         }
+        clock.mark("attach + runtime start")
         record.state.status = .running
         record.state.pid = Int32(reply.text) ?? launched.process
         record.state.startedAt = .now()
@@ -78,8 +93,13 @@ extension Engine {
         record.state.exitCode = 0
         record.state.hasBeenStarted = true
         try commit(record)
-        watch(id, socket: socket)
+        clock.mark("commit")
         publish(record, "start")
+        if case .some(.some(let early)) = launching[id] {
+            launching[id] = nil
+            await processExited(id, early)
+        }
+        logger.debug("started \(record.shortID): \(clock.report)")
     }
 
     /// Follows the shim's `wait` for `id`; on exit the engine records it.

@@ -131,7 +131,7 @@ extension Engine {
             if record.state.status == .paused { throw EngineError(.conflict, "Container \(record.id) is already paused") }
             throw EngineError(.conflict, "Container \(record.id) is not running")
         }
-        try await runtime(["pause", record.id])
+        try await freeze(record.id, pause: true)
         record.state.status = .paused
         try commit(record)
         publish(record, "pause")
@@ -140,10 +140,16 @@ extension Engine {
     public func unpauseContainer(_ reference: String) async throws(EngineError) {
         var record = try lookup(reference)
         guard record.state.status == .paused else { throw EngineError(.conflict, "Container \(record.id) is not paused") }
-        try await runtime(["resume", record.id])
+        try await freeze(record.id, pause: false)
         record.state.status = .running
         try commit(record)
         publish(record, "unpause")
+    }
+
+    /// Freezes or thaws the container's cgroup through the runtime.
+    func freeze(_ id: String, pause: Bool) async throws(EngineError) {
+        let calls = RuntimeCalls(configuration: configuration)
+        if let failure = await Blocking.run({ calls.freeze(id, pause: pause) }) { throw EngineError.system(failure) }
     }
 
     /// Runs the OCI runtime with `arguments`; its output becomes the error when it fails.

@@ -9,10 +9,13 @@ public struct PlanContext: Sendable {
     public var bundle: String
     /// How to fill a `cgroup` mount: one entry per hierarchy.
     public var cgroupMounts: [CgroupMountSource]
+    /// Where compiled seccomp filters are kept between runs (nil: compile every time).
+    public var seccompCache: SeccompCache?
 
-    public init(bundle: String, cgroupMounts: [CgroupMountSource]) {
+    public init(bundle: String, cgroupMounts: [CgroupMountSource], seccompCache: SeccompCache? = nil) {
         self.bundle = bundle
         self.cgroupMounts = cgroupMounts
+        self.seccompCache = seccompCache
     }
 }
 
@@ -130,7 +133,7 @@ extension LaunchPlan {
             }
         }
         if let seccomp = linux.seccomp {
-            do { plan.seccomp = try SeccompCompiler.compile(seccomp) } catch {
+            do { plan.seccomp = try context.seccompCache?.program(for: seccomp) ?? SeccompCompiler.compile(seccomp) } catch {
                 throw .invalidConfig(path: "linux.seccomp", message: "\(error)")
             }
         }
@@ -138,7 +141,7 @@ extension LaunchPlan {
     }
 
     /// The plan for a process joining the running container `pid` (exec).
-    public static func exec(process: ProcessSpec, containerPid pid: Int32, seccomp: LinuxSeccomp?) throws(RuntimeError) -> LaunchPlan {
+    public static func exec(process: ProcessSpec, containerPid pid: Int32, seccomp: LinuxSeccomp?, seccompCache: SeccompCache? = nil) throws(RuntimeError) -> LaunchPlan {
         var plan = LaunchPlan()
         plan.execMode = true
         let names: [(LinuxNamespaceType, String)] = [(.user, "user"), (.ipc, "ipc"), (.uts, "uts"), (.network, "net"),
@@ -155,7 +158,7 @@ extension LaunchPlan {
         }
         plan.process = try processPlan(process, path: "process", joinedUserNamespace: plan.joins.contains { $0.type == .user })
         if let seccomp {
-            do { plan.seccomp = try SeccompCompiler.compile(seccomp) } catch {
+            do { plan.seccomp = try seccompCache?.program(for: seccomp) ?? SeccompCompiler.compile(seccomp) } catch {
                 throw .invalidConfig(path: "linux.seccomp", message: "\(error)")
             }
         }

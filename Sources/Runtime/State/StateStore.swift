@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import Glibc
+import Seccomp
 import OCI
 
 /// The runtime's state directory (`--root`): one directory per container holding
@@ -16,6 +17,10 @@ public struct StateStore: Sendable {
     public init(root: String) {
         self.root = root
     }
+
+    /// The directory (under the root) of compiled seccomp filters kept between runs.
+    public static let seccompCacheName = ".seccomp-cache"
+    public var seccompCache: SeccompCache { SeccompCache(directory: root + "/" + Self.seccompCacheName) }
 
     /// The directory of container `id`.
     public func directory(_ id: String) -> String { root + "/" + id }
@@ -97,6 +102,6 @@ public struct StateStore: Sendable {
 
     /// The IDs of every container with a directory.
     public func ids() -> [String] {
-        Host.list(root).filter { Host.isDirectory(directory($0)) }.sorted()
+        Host.list(root).filter { $0 != Self.seccompCacheName && Host.isDirectory(directory($0)) }.sorted()
     }
 }

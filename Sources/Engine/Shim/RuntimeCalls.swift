@@ -1,0 +1,35 @@
+import Runtime
+
+/// The runtime operations the engine needs outside a shim (delete, kill, pause, resume). With
+/// berth-runtime they run in-process through the `Runtime` library — a container exit then
+/// costs no extra process — and any other runtime (runc) is run as a command.
+struct RuntimeCalls: Sendable {
+    let configuration: EngineConfiguration
+
+    private var inProcess: OCIRuntime? {
+        configuration.runtimePath.hasSuffix("/berth-runtime") || configuration.runtimePath == "berth-runtime"
+            ? OCIRuntime(root: configuration.runtimeRoot) : nil
+    }
+
+    /// Blocking: call from `Blocking`.
+    func delete(_ id: String) {
+        if let runtime = inProcess { try? runtime.delete(id, force: true); return }
+        _ = try? ChildProcess.run([configuration.runtimePath, "--root", configuration.runtimeRoot, "delete", "--force", id])
+    }
+
+    func killAll(_ id: String, signal: Int32) {
+        if let runtime = inProcess { try? runtime.kill(id, signal: signal, all: true); return }
+        _ = try? ChildProcess.run([configuration.runtimePath, "--root", configuration.runtimeRoot, "kill", "--all", id, String(signal)])
+    }
+
+    /// pause/resume; the error text when it fails.
+    func freeze(_ id: String, pause: Bool) -> String? {
+        if let runtime = inProcess {
+            do { if pause { try runtime.pause(id) } else { try runtime.resume(id) } } catch { return "\(error)" }
+            return nil
+        }
+        let result = try? ChildProcess.run([configuration.runtimePath, "--root", configuration.runtimeRoot, pause ? "pause" : "resume", id])
+        guard let result else { return "cannot run \(configuration.runtimePath)" }
+        return result.succeeded ? nil : result.output.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
