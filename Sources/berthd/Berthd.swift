@@ -61,7 +61,9 @@ struct Berthd: AsyncParsableCommand {
         let channel = try await server.start(socketPath: socket)
         logger.info("API listening", metadata: ["socket": "\(socket)", "root": "\(config.root)", "pid": "\(getpid())"])
         let stop = DaemonSignals.watch([SIGTERM, SIGINT])
+        let trimmer = Task { await IdleTrim.run() }
         await stop.wait()
+        trimmer.cancel()
         logger.info("shutting down; containers keep running (live restore)")
         try? await channel.close()
         unlink(socket)

@@ -17,6 +17,8 @@ enum Routes {
             (.GET, "/info", system.info),
             (.GET, "/events", system.events),
             (.GET, "/system/df", system.diskUsage),
+            (.POST, "/build/prune", system.buildPrune),
+            (.POST, "/networks/prune", system.networkPrune),
 
             (.GET, "/containers/json", containers.list),
             (.POST, "/containers/create", containers.create),

@@ -26,6 +26,7 @@ public final class Router: Sendable {
     /// Runs the matching route; unknown paths are 404 with docker's message; errors become
     /// docker's `{"message"}` bodies.
     func handle(_ incoming: APIRequest) async -> APIResponse {
+        Activity.touch()
         var request = incoming
         if let version = request.apiVersion {
             if Self.compare(version, Self.apiVersion) > 0 {
