@@ -27,8 +27,11 @@ extension Engine {
             let calls = RuntimeCalls(configuration: configuration)
             await Blocking.run { calls.killAll(id, signal: 9) }
         }
+        var clock = StepClock()
         let oom = code == 137 && Self.oomKilled(id)
+        clock.mark("oom check")
         await cleanupAfterExit(id)
+        clock.mark("runtime delete + unmount")
         record.state.status = .exited
         record.state.exitCode = code
         record.state.finishedAt = finished
@@ -40,6 +43,8 @@ extension Engine {
         try? commit(record)
         publish(record, "die", extra: ["exitCode": String(code)])
         resumeExitWaiters(id, ExitInfo(code: code, error: nil))
+        clock.mark("record")
+        logger.debug("exited \(record.shortID) (\(code)): \(clock.report) after \((Timestamp.now().nanoseconds - finished.nanoseconds) / 1000) µs")
         if restart {
             let delay = Self.restartDelay(record.state.restartCount)
             Task {

@@ -29,6 +29,7 @@ extension Engine {
         }
         record.state.status = .removing
         containers[id] = record
+        var clock = StepClock()
         let bundle = configuration.bundle(id)
         let calls = RuntimeCalls(configuration: configuration)
         let alreadyClean = record.state.hasBeenStarted && !FileManager.default.fileExists(atPath: configuration.runtimeRoot + "/" + id)
@@ -47,6 +48,8 @@ extension Engine {
             for name in record.anonymousVolumes { try? removeVolume(name) }
         }
         publish(record, "destroy")
+        clock.mark("removed")
+        logger.debug("removed \(record.shortID): \(clock.report)")
         let info = ExitInfo(code: record.state.exitCode)
         recentlyRemoved = recentlyRemoved.filter { Timestamp.now().nanoseconds - $0.value.1.nanoseconds < 60_000_000_000 }
         recentlyRemoved[id] = (info, .now())
