@@ -36,13 +36,14 @@ public enum Host {
         if n != bytes.count { throw .errno("writing \"\(text)\" to", path) }
     }
 
-    /// Writes a file atomically: temporary file, fsync, rename.
+    /// Writes a file atomically: temporary file, then rename. No fsync, as runc: the runtime's
+    /// state lives under /run and means nothing after a reboot; a crashed process loses nothing.
     public static func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644) throws(RuntimeError) {
         let tmp = path + ".tmp"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
         if fd < 0 { throw .errno("creating", tmp) }
         let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        let ok = n == bytes.count && fsync(fd) == 0
+        let ok = n == bytes.count
         close(fd)
         if !ok { unlink(tmp); throw .errno("writing", tmp) }
         if rename(tmp, path) != 0 { unlink(tmp); throw .errno("renaming", tmp) }

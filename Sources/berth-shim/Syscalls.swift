@@ -89,26 +89,25 @@ enum Sys {
         }
     }
 
-    /// Writes `bytes` to `name` in the directory `dirFD`: a temporary file, fsync, rename, fsync the directory.
+    /// Writes `bytes` to `name` in the directory `dirFD`: a temporary file, then rename, so a reader
+    /// sees the old file or the whole new one. No fsync: these files live in the exec root (/run),
+    /// mean nothing after a reboot, and a crash of the shim or daemon does not lose page cache.
     static func writeAtomically(dirFD: Int32, dirPath: String, name: String, _ bytes: [UInt8]) throws(SystemError) {
         let temp = "." + name + ".tmp"
         let fd = openat(dirFD, temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         if fd < 0 { throw SystemError("open", dirPath + "/" + temp) }
         let wrote = writeAll(fd, bytes)
         let code = errno
-        let synced = wrote && fsync(fd) == 0
-        let syncCode = errno
         close(fd)
-        guard wrote, synced else {
+        guard wrote else {
             unlinkat(dirFD, temp, 0)
-            throw SystemError(wrote ? "fsync" : "write", dirPath + "/" + temp, errno: wrote ? syncCode : code)
+            throw SystemError("write", dirPath + "/" + temp, errno: code)
         }
         if renameat(dirFD, temp, dirFD, name) != 0 {
             let e = errno
             unlinkat(dirFD, temp, 0)
             throw SystemError("rename", dirPath + "/" + name, errno: e)
         }
-        _ = fsync(dirFD)
     }
 
     /// Reads a small file (at most `limit` bytes).
