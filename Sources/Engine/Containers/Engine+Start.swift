@@ -30,7 +30,8 @@ extension Engine {
             clock.mark("mount rootfs")
             let input = try await specInput(for: record, image: image)
             clock.mark("spec input")
-            let spec = try ContainerSpecBuilder.build(input)
+            var spec = try ContainerSpecBuilder.build(input)
+            Self.limitToHostCapabilities(&spec)
             clock.mark("spec build")
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
@@ -169,6 +170,31 @@ extension Engine {
         try resolv.write(toFile: bundle + "/resolv.conf", atomically: true, encoding: .utf8)
         return EtcFiles(hosts: bundle + "/hosts", hostname: hostMode ? nil : bundle + "/hostname", resolvConf: bundle + "/resolv.conf")
     }
+
+    /// Capabilities the daemon itself does not hold (its bounding set) cannot be granted; a
+    /// `--privileged` container gets every capability the host allows, as docker does.
+    static func limitToHostCapabilities(_ spec: inout Spec) {
+        guard var caps = spec.process?.capabilities else { return }
+        let allowed = Self.hostCapabilities
+        func keep(_ list: [String]?) -> [String]? { list.map { $0.filter { allowed.contains($0) } } }
+        caps.bounding = keep(caps.bounding); caps.effective = keep(caps.effective)
+        caps.permitted = keep(caps.permitted); caps.inheritable = keep(caps.inheritable); caps.ambient = keep(caps.ambient)
+        spec.process?.capabilities = caps
+    }
+
+    /// Names of the capabilities in this process's bounding set (CapBnd in /proc/self/status).
+    static let hostCapabilities: Set<String> = {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("CapBnd:") }),
+              let mask = UInt64(line.split(separator: "\t").last ?? "", radix: 16) else {
+            return Set(LinuxCapabilities.knownNames)
+        }
+        var names = Set<String>()
+        for (bit, name) in LinuxCapabilities.knownNames.enumerated() where bit < 64 && mask & (1 << UInt64(bit)) != 0 {
+            names.insert(name)
+        }
+        return names
+    }()
 
     /// True on a host with only the unified (v2) cgroup hierarchy.
     static let unifiedOnly: Bool = access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0
