@@ -13,7 +13,13 @@ extension Engine {
         if record.isRunning { throw EngineError(.notModified, "container already started") }
         if record.state.status == .removing { throw EngineError(.conflict, "container is marked for removal and cannot be started") }
         record.state.manuallyStopped = false
-        try await launch(&record)
+        do {
+            try await launch(&record)
+        } catch {
+            // docker removes an auto-remove container whose start failed (its client waits for that).
+            if record.hostConfig.autoRemove == true { try? await removeContainer(record.id, force: true, volumes: true) }
+            throw error
+        }
     }
 
     /// The start itself, shared by start, restart and the restart policy.

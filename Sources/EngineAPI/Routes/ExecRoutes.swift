@@ -49,13 +49,15 @@ struct ExecRoutes: Sendable {
                 let options = ShimBridge.Options(stdin: stdin, stdout: exec.request.attachStdout ?? true,
                                                  stderr: exec.request.attachStderr ?? true, tty: target.tty,
                                                  closeStdinOnEOF: true, detachKeys: detachKeys)
-                await ShimBridge.run(client: client, shim: shim, options: options) {
+                await ShimBridge.run(client: client, shim: shim, options: options, onReady: {
                     if let failure = await engine.startExec(id) {
                         let text = Array((failure + "\r\n").utf8)
                         try? await client.write(target.tty ? text : ShimBridge.frame(1, text))
                         await shim.close()
                     }
-                }
+                }, beforeClose: {
+                    await engine.waitExec(id)
+                })
             } catch {
                 _ = await engine.startExec(id)
                 await client.close()

@@ -25,7 +25,10 @@ enum ShimBridge {
 
     /// Pumps until the process's output ends (or the client goes, or detaches).
     /// `onReady` runs once the shim has accepted the attach (or refused it).
-    static func run(client: RawChannel, shim: RawChannel, options: Options, onReady: @escaping @Sendable () async -> Void) async {
+    /// `beforeClose` runs after the output ended, before the client's connection closes (an exec
+    /// waits there for its exit code, which clients read as soon as the stream ends).
+    static func run(client: RawChannel, shim: RawChannel, options: Options, onReady: @escaping @Sendable () async -> Void,
+                    beforeClose: @Sendable () async -> Void = {}) async {
         let pumpInput: @Sendable () async -> Void = {
             guard options.stdin else {
                 for await _ in client.inbound {}
@@ -87,6 +90,7 @@ enum ShimBridge {
         if handshake != nil { await onReady() }
         input?.cancel()
         await shim.close()
+        await beforeClose()
         await client.closeWrite()
         await client.close()
     }
