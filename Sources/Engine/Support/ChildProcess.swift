@@ -1,5 +1,9 @@
 import Glibc
 
+/// glibc ≥ 2.34's posix_spawn_file_actions_addclosefrom_np (the Glibc module does not export it).
+@_silgen_name("posix_spawn_file_actions_addclosefrom_np")
+private func spawnCloseFrom(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ from: Int32) -> Int32
+
 /// Starting helper programs (the shim, the runtime) with posix_spawn: explicit argv, a
 /// controlled set of inherited descriptors, optionally a new session.
 enum ChildProcess {
@@ -25,6 +29,8 @@ enum ChildProcess {
             posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         }
         for (index, fd) in extra.enumerated() { posix_spawn_file_actions_adddup2(&actions, fd, Int32(3 + index)) }
+        // Nothing else of the daemon's (sockets, epoll, databases) reaches the child.
+        _ = spawnCloseFrom(&actions, Int32(3 + extra.count))
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }

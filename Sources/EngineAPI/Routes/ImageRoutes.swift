@@ -122,7 +122,9 @@ struct ImageRoutes: Sendable {
         case .file(let path): return (path, false)
         case .bytes(let bytes):
             let path = engine.configuration.execRoot + "/tmp/upload-" + UUID().uuidString
-            FileManager.default.createFile(atPath: path, contents: Data(bytes))
+            guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
+                throw EngineError(.system, "cannot store the request body in \(path)")
+            }
             return (path, true)
         case .none: throw EngineError(.invalidParameter, "the request body is empty: send the archive")
         }
@@ -138,7 +140,7 @@ struct ImageRoutes: Sendable {
                 for line in lines { try await writer.writeJSON(JSONMessage(stream: line + "\n")) }
                 _ = quiet
             }
-        } catch let error as EngineError {
+        } catch {
             return .stream(.ok, contentType: "application/json") { writer in
                 try await writer.writeJSON(JSONMessage(error: error.message, errorDetail: JSONMessage.ErrorDetail(message: error.message)))
             }

@@ -63,7 +63,7 @@ struct SystemRoutes: Sendable {
         info.indexServerAddress = "https://index.docker.io/v1/"
         var host = [CChar](repeating: 0, count: 256)
         gethostname(&host, 255)
-        info.name = String(cString: host)
+        info.name = String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         info.labels = []
         info.experimentalBuild = false
         info.serverVersion = Router.engineVersion
