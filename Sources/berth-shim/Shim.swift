@@ -123,7 +123,9 @@ final class Shim {
         let collected = io.collected
         let outcome: RuntimeInvocation.Outcome
         do {
+            ShimTrace.mark("runtime spawn")
             outcome = try invocation.run(collect: collected, wakeFD: SignalPipe.readFD)
+            ShimTrace.mark("runtime done")
         } catch {
             io.closeAll()
             throw ShimFailure(error)

@@ -2,6 +2,7 @@ import Glibc
 
 // berth-shim: see docs/shim.md. Fd 3 is the ready pipe: one line, `ok <pid>` or `error <message>`.
 
+ShimTrace.mark("main")
 _ = signal(SIGPIPE, SIG_IGN)  // a caller that stopped reading the ready pipe must not kill us
 let readyFD: Int32 = fcntl(3, F_GETFD) >= 0 ? 3 : -1
 if readyFD >= 0 { Sys.setCloseOnExec(readyFD) }
@@ -33,6 +34,7 @@ do {
 do {
     let shim = try Shim(arguments, keep: [readyFD, errorFD])
     let pid = try shim.prepare()
+    ShimTrace.mark("prepared")
     ready("ok", String(pid))
     if errorFD >= 0 { close(errorFD) }
     shim.run()

@@ -53,3 +53,4 @@ struct ShimLauncher {
         return (pid, Int32(reply.text) ?? 0)
     }
 }
+
