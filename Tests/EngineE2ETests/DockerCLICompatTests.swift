@@ -257,3 +257,13 @@ struct DockerCLICompatTests {
         #expect(result.stdout.contains("docker-py: all checks passed"), "\(result)")
     }
 }
+
+extension DockerCLICompatTests {
+    @Test func aNewVolumeGetsTheImagesContent() {
+        let named = d.docker(["run", "--rm", "-v", "etcvol:/etc", "busybox", "cat", "/etc/group"])
+        #expect(named.stdout.hasPrefix("root:x:0:"), "\(named)")
+        let anonymous = d.docker(["run", "--rm", "-v", "/etc", "busybox", "ls", "/etc/passwd"])
+        #expect(anonymous.out == "/etc/passwd", "\(anonymous)")
+        _ = d.docker(["volume", "rm", "etcvol"])
+    }
+}

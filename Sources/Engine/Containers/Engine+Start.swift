@@ -34,6 +34,7 @@ extension Engine {
                 try images.remountRootFS(image: image, containerID: id, target: bundle + "/rootfs")
             }
             clock.mark("mount rootfs")
+            try await copyUpVolumes(record, rootfs: bundle + "/rootfs")
             let input = try await specInput(for: record, image: image)
             clock.mark("spec input")
             var spec = try ContainerSpecBuilder.build(input)
@@ -128,6 +129,23 @@ extension Engine {
             return try resolveImage(record.imageReference)
         } catch let error as EngineError { throw error } catch {
             throw EngineError.system("image of container \(record.shortID): \(error)")
+        }
+    }
+
+    /// docker's copy-up: an empty volume mounted over a directory the image has gets that
+    /// directory's contents (owners, modes and all) before the container first sees it.
+    func copyUpVolumes(_ record: ContainerRecord, rootfs: String) async throws {
+        for point in record.mounts where point.type == "volume" {
+            let volume = point.source
+            guard let entries = try? FileManager.default.contentsOfDirectory(atPath: volume), entries.isEmpty,
+                  let source = RootfsPath.resolve(point.destination, in: rootfs, followFinal: true) else { continue }
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory), isDirectory.boolValue,
+                  let inImage = try? FileManager.default.contentsOfDirectory(atPath: source), !inImage.isEmpty else { continue }
+            let result = try await Blocking.run { try ChildProcess.run(["/bin/cp", "-a", source + "/.", volume + "/"]) }
+            if !result.succeeded {
+                throw EngineError.system("copying \(point.destination) of the image into volume \(point.name ?? ""): \(result.output)")
+            }
         }
     }
 
