@@ -267,3 +267,16 @@ extension DockerCLICompatTests {
         _ = d.docker(["volume", "rm", "etcvol"])
     }
 }
+
+extension DockerCLICompatTests {
+    @Test func interactiveTerminalInputAndDetachKeys() {
+        let shell = d.sh("printf 'echo from-tty\\nexit 5\\n' | script -qec 'docker run -it --rm busybox sh' /dev/null", timeout: 30)
+        #expect(shell.stdout.contains("from-tty"), "\(shell)")
+        #expect(shell.status == 5, "\(shell)")
+        _ = d.docker(["run", "-dit", "--name", "attachable", "busybox", "sh"])
+        let detach = d.sh("(sleep 0.5; printf '\\020\\021') | script -qec 'docker attach attachable' /dev/null", timeout: 30)
+        #expect(detach.stdout.contains("read escape sequence"), "\(detach)")
+        #expect(d.docker(["inspect", "-f", "{{.State.Running}}", "attachable"]).out == "true")
+        _ = d.docker(["rm", "-f", "attachable"])
+    }
+}
