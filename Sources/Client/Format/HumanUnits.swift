@@ -1,3 +1,4 @@
+import DockerAPI
 import Foundation
 
 /// Sizes and durations as docker prints them (the go-units package's rules).
@@ -27,23 +28,8 @@ public enum HumanUnits {
         String(format: "%.\(precision)g", value)
     }
 
-    /// go-units `HumanDuration`: `Less than a second`, `3 seconds`, `About a minute`, `2 hours`, `3 days`, `5 weeks`.
-    public static func duration(_ seconds: Double) -> String {
-        let s = Int(seconds)
-        if s < 1 { return "Less than a second" }
-        if s == 1 { return "1 second" }
-        if s < 60 { return "\(s) seconds" }
-        let minutes = Int(seconds / 60)
-        if minutes == 1 { return "About a minute" }
-        if minutes < 60 { return "\(minutes) minutes" }
-        let hours = Int((seconds / 3600).rounded())
-        if hours == 1 { return "About an hour" }
-        if hours < 48 { return "\(hours) hours" }
-        if hours < 24 * 7 * 2 { return "\(hours / 24) days" }
-        if hours < 24 * 30 * 2 { return "\(hours / 24 / 7) weeks" }
-        if hours < 24 * 365 * 2 { return "\(hours / 24 / 30) months" }
-        return "\(Int(seconds / 3600) / 24 / 365) years"
-    }
+    /// go-units `HumanDuration` (shared with the daemon: `DockerAPI.HumanDuration`).
+    public static func duration(_ seconds: Double) -> String { HumanDuration.text(seconds) }
 
     /// `2 minutes ago` for a Unix time (docker's CREATED column).
     public static func ago(unixTime: Int64, now: Date = Date()) -> String {

@@ -159,16 +159,7 @@ struct ImageRoutes: Sendable {
         guard !names.isEmpty else { throw EngineError(.invalidParameter, "no images named") }
         let path = engine.configuration.execRoot + "/tmp/save-" + UUID().uuidString + ".tar"
         try await engine.saveImages(names, to: path)
-        return .stream(.ok, contentType: "application/x-tar") { writer in
-            defer { try? FileManager.default.removeItem(atPath: path) }
-            guard let handle = FileHandle(forReadingAtPath: path) else { return }
-            defer { try? handle.close() }
-            while true {
-                let chunk = handle.readData(ofLength: 1 << 20)
-                if chunk.isEmpty { break }
-                try await writer.write([UInt8](chunk))
-            }
-        }
+        return ArchiveRoutes.file(path, contentType: "application/x-tar")
     }
 
     /// `fromSrc=-` imports the body; `fromImage` pulls (the registry client arrives with its own issue).

@@ -86,21 +86,6 @@ enum ContainerViews {
         }
     }
 
-    /// Docker's units.HumanDuration.
-    static func humanDuration(_ nanoseconds: Int64) -> String {
-        let seconds = Double(nanoseconds) / 1e9
-        if seconds < 1 { return "Less than a second" }
-        if Int(seconds) == 1 { return "1 second" }
-        if seconds < 60 { return "\(Int(seconds)) seconds" }
-        let minutes = Int(seconds / 60)
-        if minutes == 1 { return "About a minute" }
-        if minutes < 60 { return "\(minutes) minutes" }
-        let hours = Int(seconds / 3600 + 0.5)
-        if hours == 1 { return "About an hour" }
-        if hours < 48 { return "\(hours) hours" }
-        if hours < 24 * 7 * 2 { return "\(hours / 24) days" }
-        if hours < 24 * 30 * 2 { return "\(hours / 24 / 7) weeks" }
-        if hours < 24 * 365 * 2 { return "\(hours / 24 / 30) months" }
-        return "\(Int(Double(hours) / 24 / 365)) years"
-    }
+    /// Docker's units.HumanDuration of a span in nanoseconds.
+    static func humanDuration(_ nanoseconds: Int64) -> String { HumanDuration.text(Double(nanoseconds) / 1e9) }
 }
