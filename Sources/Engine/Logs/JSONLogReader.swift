@@ -52,16 +52,21 @@ struct JSONLogReader {
         return (entries, consumed)
     }
 
-    /// All entries now in the files that match `query` (tail applied).
-    func read(_ query: LogQuery) -> [LogEntry] {
+    /// All entries now in the files that match `query` (tail applied), and how many bytes of the
+    /// current file they came from: following continues exactly there, so a line written while
+    /// the history is read is neither lost nor sent twice.
+    func read(_ query: LogQuery) -> (entries: [LogEntry], currentOffset: Int64, inode: UInt64) {
         var entries: [LogEntry] = []
-        for file in files() {
+        for file in files().dropLast() {
             guard let data = FileManager.default.contents(atPath: file) else { continue }
-            let bytes = [UInt8](data)
-            entries += Self.decode(bytes[...]).0.filter { Self.matches($0, query) }
+            entries += Self.decode([UInt8](data)[...]).0.filter { Self.matches($0, query) }
         }
+        let inode = identity()?.inode ?? 0
+        let current = readFrom(0)
+        let (latest, consumed) = Self.decode(current[...])
+        entries += latest.filter { Self.matches($0, query) }
         if let tail = query.tail, tail >= 0, entries.count > tail { entries.removeFirst(entries.count - tail) }
-        return entries
+        return (entries, Int64(consumed), inode)
     }
 
     static func matches(_ entry: LogEntry, _ query: LogQuery) -> Bool {
@@ -112,10 +117,11 @@ extension Engine {
 
     nonisolated public func streamLogs(id: String, path: String, query: LogQuery, emit: @Sendable (LogEntry) async throws -> Void) async throws {
         let reader = JSONLogReader(path: path)
-        for entry in reader.read(query) { try await emit(entry) }
+        let history = reader.read(query)
+        for entry in history.entries { try await emit(entry) }
         guard query.follow else { return }
-        var current = reader.identity() ?? (0, 0)
-        var offset = current.size
+        var current: (size: Int64, inode: UInt64) = (history.currentOffset, history.inode)
+        var offset = history.currentOffset
         var pending: [UInt8] = []
         while true {
             let running = await isRunning(id)
