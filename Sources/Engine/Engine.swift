@@ -31,6 +31,8 @@ public actor Engine {
     var recentlyRemoved: [String: (ExitInfo, Timestamp)] = [:]
     /// Containers whose stop is being forced (stop/kill/rm -f): the restart policy does not apply.
     var stopping: Set<String> = []
+    /// Containers whose start is in progress.
+    var starting: Set<String> = []
     /// Containers between "shim ready" and "recorded as running": an exit seen then waits here.
     var launching: [String: ShimWatcher.Outcome?] = [:]
 

@@ -9,6 +9,7 @@ extension Engine {
         var record = try lookup(reference)
         let id = record.id
         if record.state.status == .removing { throw EngineError(.conflict, "removal of container \(reference) is already in progress") }
+        if starting.contains(id) { throw EngineError(.conflict, "container \(reference) is starting; try again when it has started") }
         if record.isRunning {
             guard force else {
                 let state = record.state.status == .paused ? "paused" : "running"

@@ -25,6 +25,10 @@ extension Engine {
     /// The start itself, shared by start, restart and the restart policy.
     func launch(_ record: inout ContainerRecord) async throws(EngineError) {
         let id = record.id
+        // The actor is re-entered at every await below: one start at a time per container.
+        guard !starting.contains(id) else { throw EngineError(.notModified, "container is already starting") }
+        starting.insert(id)
+        defer { starting.remove(id) }
         let bundle = configuration.bundle(id)
         var clock = StepClock()
         let image = try resolveImageForContainer(record)
@@ -105,6 +109,7 @@ extension Engine {
         publish(record, "start")
         if case .some(.some(let early)) = launching[id] {
             launching[id] = nil
+            starting.remove(id)   // the start is over: the exit may restart or remove the container
             await processExited(id, early)
         }
         logger.debug("started \(record.shortID): \(clock.report)")
