@@ -52,21 +52,22 @@ struct JSONLogReader {
         return (entries, consumed)
     }
 
-    /// All entries now in the files that match `query` (tail applied), and how many bytes of the
-    /// current file they came from: following continues exactly there, so a line written while
-    /// the history is read is neither lost nor sent twice.
-    func read(_ query: LogQuery) -> (entries: [LogEntry], currentOffset: Int64, inode: UInt64) {
+    /// All entries now in the files that match `query` (tail applied), plus the current file held
+    /// open (or -1) and how many of its bytes they came from: following continues on that very
+    /// file, so a line written meanwhile is not lost, and a file removed with its container
+    /// (`docker run --rm` clients read the log after the removal) can still be read to its end.
+    func read(_ query: LogQuery) -> (entries: [LogEntry], fd: Int32, consumed: Int64) {
         var entries: [LogEntry] = []
         for file in files().dropLast() {
             guard let data = FileManager.default.contents(atPath: file) else { continue }
             entries += Self.decode([UInt8](data)[...]).0.filter { Self.matches($0, query) }
         }
-        let inode = identity()?.inode ?? 0
-        let current = readFrom(0)
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let current = fd >= 0 ? Self.readFrom(fd, 0) : []
         let (latest, consumed) = Self.decode(current[...])
         entries += latest.filter { Self.matches($0, query) }
         if let tail = query.tail, tail >= 0, entries.count > tail { entries.removeFirst(entries.count - tail) }
-        return (entries, Int64(consumed), inode)
+        return (entries, fd, Int64(consumed))
     }
 
     static func matches(_ entry: LogEntry, _ query: LogQuery) -> Bool {
@@ -77,18 +78,20 @@ struct JSONLogReader {
         return true
     }
 
-    /// The size and inode of the current file.
-    func identity() -> (size: Int64, inode: UInt64)? {
+    /// The inode of the file now at the path, if any.
+    func currentInode() -> UInt64? {
         var st = stat()
         guard stat(path, &st) == 0 else { return nil }
-        return (Int64(st.st_size), UInt64(st.st_ino))
+        return UInt64(st.st_ino)
     }
 
-    /// Bytes of the current file from `offset`.
-    func readFrom(_ offset: Int64) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return [] }
-        defer { close(fd) }
+    static func inode(of fd: Int32) -> UInt64 {
+        var st = stat()
+        return fstat(fd, &st) == 0 ? UInt64(st.st_ino) : 0
+    }
+
+    /// Bytes of `fd` from `offset` to its end.
+    static func readFrom(_ fd: Int32, _ offset: Int64) -> [UInt8] {
         var result: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         var position = offset
@@ -118,34 +121,43 @@ extension Engine {
     nonisolated public func streamLogs(id: String, path: String, query: LogQuery, emit: @Sendable (LogEntry) async throws -> Void) async throws {
         let reader = JSONLogReader(path: path)
         let history = reader.read(query)
+        var fd = history.fd
+        defer { if fd >= 0 { close(fd) } }
         for entry in history.entries { try await emit(entry) }
         guard query.follow else { return }
-        var current: (size: Int64, inode: UInt64) = (history.currentOffset, history.inode)
-        var offset = history.currentOffset
+        var offset = history.consumed
         var pending: [UInt8] = []
+        /// Reads what was added to the held file and emits its complete lines.
+        func drain() async throws -> Bool {
+            guard fd >= 0 else { return true }
+            let bytes = JSONLogReader.readFrom(fd, offset)
+            offset += Int64(bytes.count)
+            pending += bytes
+            let (entries, consumed) = JSONLogReader.decode(pending[...])
+            pending.removeFirst(consumed)
+            for entry in entries where JSONLogReader.matches(entry, query) {
+                if let until = query.until, entry.time > until { return false }
+                try await emit(entry)
+            }
+            return true
+        }
         while true {
             let running = await isRunning(id)
-            if let now = reader.identity() {
-                if now.inode != current.inode || now.size < offset {
-                    offset = 0; pending = []; current = now   // rotated: start the new file
-                }
-                if now.size > offset {
-                    let bytes = reader.readFrom(offset)
-                    offset += Int64(bytes.count)
-                    pending += bytes
-                    let (entries, consumed) = JSONLogReader.decode(pending[...])
-                    pending.removeFirst(consumed)
-                    for entry in entries where JSONLogReader.matches(entry, query) {
-                        if let until = query.until, entry.time > until { return }
-                        try await emit(entry)
-                    }
-                }
+            if fd < 0 {
+                fd = open(path, O_RDONLY | O_CLOEXEC)
+                offset = 0
+            }
+            guard try await drain() else { return }
+            // Rotated: the held file is read to its end; continue with the new one.
+            if fd >= 0, let now = reader.currentInode(), now != JSONLogReader.inode(of: fd) {
+                close(fd)
+                fd = open(path, O_RDONLY | O_CLOEXEC)
+                offset = 0
+                pending = []
+                guard try await drain() else { return }
             }
             if !running {
-                // One last read after the exit catches the final lines the shim flushed.
-                let bytes = reader.readFrom(offset)
-                let (entries, _) = JSONLogReader.decode((pending + bytes)[...])
-                for entry in entries where JSONLogReader.matches(entry, query) { try await emit(entry) }
+                _ = try await drain()
                 return
             }
             if let until = query.until, Timestamp.now() > until { return }

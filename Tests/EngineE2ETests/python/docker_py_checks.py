@@ -10,7 +10,8 @@ assert client.version()["ApiVersion"] == "1.47"
 assert client.ping()
 assert any("busybox:latest" in image.tags for image in client.images.list())
 
-assert client.containers.run("busybox", "echo hi", remove=True) == b"hi\n"
+output = client.containers.run("busybox", "echo hi", remove=True)
+assert output == b"hi\n", output
 
 events = []
 def watch():
