@@ -89,15 +89,16 @@ static int resolve_parent(int rootfd, const char *target, char *dir, const char 
 
 /// Remounts the mount at `fd` with `flags`; if the kernel refuses (a mount
 /// locked by a user namespace), retries keeping its nosuid/nodev/noexec.
+/* A bind remount keeps the mount's nosuid/nodev/noexec (as runc does: /proc/sys stays
+ * ro,nosuid,nodev,noexec); they are also required where the kernel locked them (EPERM). */
 static int remount_path(int fd, const char *path, unsigned long flags) {
     flags |= MS_REMOUNT;
-    if (mount(NULL, path, NULL, flags, NULL) == 0) return 0;
-    if (errno != EPERM) return -1;
     struct statfs st;
-    if (fstatfs(fd, &st) < 0) return -1;
-    if (st.f_flags & ST_NOSUID) flags |= MS_NOSUID;
-    if (st.f_flags & ST_NODEV) flags |= MS_NODEV;
-    if (st.f_flags & ST_NOEXEC) flags |= MS_NOEXEC;
+    if (fstatfs(fd, &st) == 0) {
+        if (st.f_flags & ST_NOSUID) flags |= MS_NOSUID;
+        if (st.f_flags & ST_NODEV) flags |= MS_NODEV;
+        if (st.f_flags & ST_NOEXEC) flags |= MS_NOEXEC;
+    }
     return mount(NULL, path, NULL, flags, NULL);
 }
 

@@ -36,7 +36,8 @@ extension Engine {
             config: merged, hostConfig: hostConfig, path: argv[0], args: Array(argv.dropFirst()),
             state: .init(), mounts: [], anonymousVolumes: [])
         if record.config.hostname == nil || record.config.hostname == "" { record.config.hostname = record.shortID }
-        try prepareVolumes(&record, imageVolumes: image.config.config?.volumes.map { Array($0.keys) } ?? [])
+        // `-v /path` arrives as Config.Volumes (docker's CLI), merged with the image's VOLUMEs.
+        try prepareVolumes(&record, imageVolumes: (record.config.volumes ?? [:]).keys.sorted())
         do {
             try FileManager.default.createDirectory(atPath: configuration.bundle(record.id) + "/rootfs", withIntermediateDirectories: true)
         } catch {

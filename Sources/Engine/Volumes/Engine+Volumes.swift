@@ -162,14 +162,20 @@ extension Engine {
     }
 }
 
-/// Bytes used by a directory tree (`du`-style, counting allocated blocks).
+/// Bytes in a directory tree as docker counts them: the sizes of its files and links
+/// (directories and whiteouts count nothing), each hard-linked file once.
 enum DiskUsage {
     static func size(of path: String) -> Int64 {
         guard let walker = FileManager.default.enumerator(atPath: path) else { return 0 }
         var total: Int64 = 0
+        var seen = Set<UInt64>()
         while let item = walker.nextObject() as? String {
             var st = stat()
-            if lstat(path + "/" + item, &st) == 0 { total += Int64(st.st_blocks) * 512 }
+            guard lstat(path + "/" + item, &st) == 0 else { continue }
+            let kind = st.st_mode & S_IFMT
+            guard kind == S_IFREG || kind == S_IFLNK else { continue }
+            if st.st_nlink > 1 && !seen.insert(UInt64(st.st_ino)).inserted { continue }
+            total += Int64(st.st_size)
         }
         return total
     }

@@ -21,7 +21,9 @@ struct ContainerRoutes: Sendable {
         var summaries = records.map { ContainerViews.summary($0, now: now) }
         if request.bool("size") {
             for i in summaries.indices {
-                summaries[i].sizeRw = await engine.containerSize(summaries[i].id)
+                let rw = await engine.containerSize(summaries[i].id)
+                summaries[i].sizeRw = rw
+                summaries[i].sizeRootFs = ((try? await engine.imageView(summaries[i].imageID))?.size ?? 0) + rw
             }
         }
         return .json(summaries)
@@ -44,7 +46,9 @@ struct ContainerRoutes: Sendable {
         let execIDs = await engine.execIDs(of: record.id)
         var view = ContainerViews.inspect(record, configuration: engine.configuration, execIDs: execIDs)
         if request.bool("size") {
-            view.sizeRw = await engine.containerSize(record.id)
+            let rw = await engine.containerSize(record.id)
+            view.sizeRw = rw
+            view.sizeRootFs = ((try? await engine.imageView(record.imageID))?.size ?? 0) + rw
         }
         return .json(view)
     }
@@ -106,6 +110,9 @@ struct ContainerRoutes: Sendable {
     func wait(_ request: APIRequest) async throws -> APIResponse {
         let id = request.parameter("id")
         let condition = request.string("condition") ?? "not-running"
+        guard ["", "not-running", "next-exit", "removed"].contains(condition) else {
+            throw EngineError(.invalidParameter, "invalid condition: \"\(condition)\"")
+        }
         _ = try await engine.container(id)
         let engine = self.engine
         return .stream(.ok, contentType: "application/json") { writer in
