@@ -25,7 +25,7 @@ struct ImportTests {
             #expect(image.config.config?.exposedPorts?["80/tcp"] != nil)
             #expect(image.config.config?.labels == ["k": "v"])
             #expect(image.config.created == "2023-11-14T22:13:20Z")
-            #expect(image.config.history?.first?.createdBy == "imported from rootfs.tar.gz")
+            #expect(image.config.history?.first?.comment == "Imported from rootfs.tar.gz")
             #expect(try store.list().map(\.name) == ["example.com/test/imported:v1"])
         }
     }

@@ -38,13 +38,14 @@ extension Engine {
     }
 
     /// Unpacked size of the image's layers (the snapshot sizes), else their blob sizes.
-    func imageSize(_ image: ResolvedImage) -> Int64 {
-        var total: Int64 = 0
-        for (index, chainID) in image.chainIDs.enumerated() {
-            if let snapshot = try? images.metadata.snapshot(chainID: chainID) { total += snapshot.size }
-            else if index < image.layers.count { total += image.layers[index].size }
+    func imageSize(_ image: ResolvedImage) -> Int64 { layerSizes(image).reduce(0, +) }
+
+    /// Each layer's unpacked size (its snapshot's), or its blob's size when not unpacked yet.
+    public func layerSizes(_ image: ResolvedImage) -> [Int64] {
+        image.chainIDs.enumerated().map { index, chainID in
+            if let snapshot = try? images.metadata.snapshot(chainID: chainID) { return snapshot.size }
+            return index < image.layers.count ? image.layers[index].size : 0
         }
-        return total
     }
 
     /// One image by name, ID or ID prefix.
@@ -168,7 +169,8 @@ extension Engine {
         let store = images
         do {
             let parsed = try reference.flatMap { $0.isEmpty ? nil : try ImageReference(parsing: $0) }
-            let digest = try await Blocking.run { try store.importRootfs(tarballAt: path, reference: parsed, changes: changes, source: message ?? "-") }
+            let digest = try await Blocking.run { try store.importRootfs(tarballAt: path, reference: parsed, changes: changes, source: "-",
+                                   comment: message.flatMap { $0.isEmpty ? nil : $0 }) }
             let resolved = try images.resolve(digest.string)
             publish(type: "image", action: "import", id: resolved.id.string)
             return resolved.id.string

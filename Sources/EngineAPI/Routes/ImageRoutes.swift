@@ -84,10 +84,10 @@ struct ImageRoutes: Sendable {
         let c = view.resolved.config
         var items: [HistoryItem] = []
         var layerIndex = 0
-        let layers = view.resolved.layers
+        let layers = await engine.layerSizes(view.resolved)
         for (i, h) in (c.history ?? []).enumerated() {
             var size: Int64 = 0
-            if h.emptyLayer != true, layerIndex < layers.count { size = layers[layerIndex].size; layerIndex += 1 }
+            if h.emptyLayer != true, layerIndex < layers.count { size = layers[layerIndex]; layerIndex += 1 }
             let isLast = i == (c.history?.count ?? 0) - 1
             items.append(HistoryItem(id: isLast ? view.id : "<missing>", created: h.created.flatMap { Timestamp.parse($0) }?.seconds ?? 0,
                                      createdBy: h.createdBy ?? "", tags: isLast ? view.names.map(Self.familiar) : [], size: size,
