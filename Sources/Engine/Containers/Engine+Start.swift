@@ -315,6 +315,7 @@ extension Engine {
     /// Where to attach to container `reference`: now when it runs, else when it next starts.
     public func attachTarget(_ reference: String) async throws(EngineError) -> AttachTarget? {
         let record = try lookup(reference)
+        publish(record, "attach")
         if record.isRunning {
             return AttachTarget(socket: configuration.shimSocket(record.id), tty: record.config.tty == true)
         }
