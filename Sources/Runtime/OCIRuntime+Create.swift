@@ -76,9 +76,6 @@ extension OCIRuntime {
         Log.trace("create")
         let hierarchy: CgroupHierarchy
         do { hierarchy = try CgroupHierarchy.current() } catch { throw .message("\(error)") }
-        if let own = hierarchy.v1Mounts.first ?? hierarchy.unified {
-            berth_cgroup_warmup(own.directory(for: own.ownCgroup) + "/cgroup.procs")
-        }
         let (spec, configBytes) = try Self.loadSpecAndBytes(bundle: bundle)
         Log.trace("spec loaded")
         let lock = try store.reserve(id)
@@ -96,6 +93,14 @@ extension OCIRuntime {
                 throw .message("\(error)")
             }
             cgroup = cg
+            // The directories first, then the warm-up: a v1 migration holds cgroup_mutex through
+            // an RCU grace period (~10 ms here), and every mkdir in any hierarchy waits for that
+            // mutex. Made before, the mkdirs are quick, and the grace period overlaps the planning
+            // and the namespaces instead of delaying the cgroup.
+            do { try cg.create() } catch { throw .message("\(error)") }
+            if let own = hierarchy.v1Mounts.first ?? hierarchy.unified {
+                berth_cgroup_warmup(own.directory(for: own.ownCgroup) + "/cgroup.procs")
+            }
             Log.trace("cgroup ready")
             let context = PlanContext(bundle: bundle, cgroupMounts: Self.cgroupMounts(cg.path), seccompCache: store.seccompCache)
             var plan = try LaunchPlan.container(spec: spec, context: context)
@@ -132,7 +137,6 @@ extension OCIRuntime {
 
             let launched = try Launcher.launch(plan, channels: channels, prepareCgroup: { () throws(RuntimeError) in
                 do {
-                    try cg.create()
                     try cg.apply(DefaultDeviceRules.applied(to: spec.linux?.resources, devices: spec.linux?.devices))
                 } catch { throw .message("\(error)") }
             }, placeInCgroup: { (p: Int32) throws(RuntimeError) in

@@ -62,6 +62,7 @@ enum Launcher {
             try send(parentFD, BERTH_MSG_GO)
             Log.trace("spawned")
             try prepareCgroup()
+            Log.trace("cgroup prepared")
             if let uidMap = plan.uidMap, let gidMap = plan.gidMap {
                 try expect(parentFD, BERTH_MSG_USERNS)
                 try Host.writeExisting("/proc/\(first)/uid_map", uidMap)
