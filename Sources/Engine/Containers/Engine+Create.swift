@@ -79,11 +79,8 @@ extension Engine {
     }
 
     /// `docker.io/library/busybox:latest` → `busybox:latest`, as docker shows names.
-    static func familiarName(_ name: String) -> String {
-        var n = name
-        if n.hasPrefix("docker.io/library/") { n.removeFirst("docker.io/library/".count) }
-        else if n.hasPrefix("docker.io/") { n.removeFirst("docker.io/".count) }
-        return n
+    public static func familiarName(_ name: String) -> String {
+        (try? ImageReference(parsing: name))?.familiarString ?? name
     }
 
     /// Docker's create-time checks of HostConfig.

@@ -14,7 +14,7 @@ extension Engine {
                 let alive = await Blocking.run { ShimSocket.request(socket, "status") }
                 if let alive, alive.hasPrefix("running") || alive.hasPrefix("created") {
                     logger.info("re-attached to running container", metadata: ["id": "\(record.shortID)"])
-                    watch(record.id, socket: socket)
+                    if !watch(record.id, socket: socket) { await processExited(record.id, .shimLost) }
                 } else {
                     logger.info("container ended while the daemon was down", metadata: ["id": "\(record.shortID)"])
                     await processExited(record.id, .shimLost)

@@ -84,10 +84,7 @@ extension Engine {
         // An exit reported before the record says "running" is parked in `launching` and replayed.
         launching[id] = .some(nil)
         defer { launching[id] = nil }
-        let watched = watcher.watch(socket: socket) { [weak self] outcome in
-            guard let self else { return }
-            Task { await self.processExited(id, outcome) }
-        }
+        let watched = watch(id, socket: socket)
         let reply = ShimReply(await Blocking.run { ShimSocket.request(socket, "start") })
         guard reply.ok, watched else {
             await discardShim(id)
@@ -115,13 +112,14 @@ extension Engine {
         logger.debug("started \(record.shortID): \(clock.report)")
     }
 
-    /// Follows the shim's `wait` for `id`; on exit the engine records it.
-    func watch(_ id: String, socket: String) {
-        let accepted = watcher.watch(socket: socket) { [weak self] outcome in
+    /// Follows the shim's `wait` for `id`; on exit the engine records it. False when no shim
+    /// answers (the caller decides what that means).
+    @discardableResult
+    func watch(_ id: String, socket: String) -> Bool {
+        watcher.watch(socket: socket) { [weak self] outcome in
             guard let self else { return }
             Task { await self.processExited(id, outcome) }
         }
-        if !accepted { Task { await self.processExited(id, .shimLost) } }
     }
 
     /// The image a container was created from, by its recorded digest.

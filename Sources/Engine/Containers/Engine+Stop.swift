@@ -152,18 +152,6 @@ extension Engine {
         if let failure = await Blocking.run({ calls.freeze(id, pause: pause) }) { throw EngineError.system(failure) }
     }
 
-    /// Runs the OCI runtime with `arguments`; its output becomes the error when it fails.
-    func runtime(_ arguments: [String]) async throws(EngineError) {
-        let argv = [configuration.runtimePath, "--root", configuration.runtimeRoot] + arguments
-        let result: ChildProcess.Result
-        do { result = try await Blocking.run { try ChildProcess.run(argv) } } catch {
-            throw (error as? EngineError) ?? EngineError.system("\(error)")
-        }
-        if !result.succeeded {
-            throw EngineError.system(result.output.trimmingCharacters(in: .whitespacesAndNewlines))
-        }
-    }
-
     /// `SIGTERM`, `TERM`, `15` → 15; docker's message for anything else.
     public static func signalNumber(_ text: String) throws(EngineError) -> Int32 {
         if let n = Int32(text), n > 0, n < 65 { return n }

@@ -14,12 +14,12 @@ struct RuntimeCalls: Sendable {
     /// Blocking: call from `Blocking`.
     func delete(_ id: String) {
         if let runtime = inProcess { try? runtime.delete(id, force: true); return }
-        _ = try? ChildProcess.run([configuration.runtimePath, "--root", configuration.runtimeRoot, "delete", "--force", id])
+        _ = try? command(["delete", "--force", id])
     }
 
     func killAll(_ id: String, signal: Int32) {
         if let runtime = inProcess { try? runtime.kill(id, signal: signal, all: true); return }
-        _ = try? ChildProcess.run([configuration.runtimePath, "--root", configuration.runtimeRoot, "kill", "--all", id, String(signal)])
+        _ = try? command(["kill", "--all", id, String(signal)])
     }
 
     /// pause/resume; the error text when it fails.
@@ -28,8 +28,13 @@ struct RuntimeCalls: Sendable {
             do { if pause { try runtime.pause(id) } else { try runtime.resume(id) } } catch { return "\(error)" }
             return nil
         }
-        let result = try? ChildProcess.run([configuration.runtimePath, "--root", configuration.runtimeRoot, pause ? "pause" : "resume", id])
+        let result = try? command([pause ? "pause" : "resume", id])
         guard let result else { return "cannot run \(configuration.runtimePath)" }
         return result.succeeded ? nil : result.output.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// `<runtime> --root <runtime root> <arguments>`, run to completion.
+    private func command(_ arguments: [String]) throws(EngineError) -> ChildProcess.Result {
+        try ChildProcess.run([configuration.runtimePath, "--root", configuration.runtimeRoot] + arguments)
     }
 }

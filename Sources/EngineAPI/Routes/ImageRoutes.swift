@@ -8,14 +8,8 @@ import OCI
 struct ImageRoutes: Sendable {
     let engine: Engine
 
-    static func familiar(_ name: String) -> String {
-        var n = name
-        if n.hasPrefix("docker.io/library/") { n.removeFirst(18) } else if n.hasPrefix("docker.io/") { n.removeFirst(10) }
-        return n
-    }
-
     func summary(_ view: ImageView, containers: Int) -> ImageSummary {
-        ImageSummary(id: view.id, repoTags: view.names.map(Self.familiar).sorted(), repoDigests: [],
+        ImageSummary(id: view.id, repoTags: view.names.map(Engine.familiarName).sorted(), repoDigests: [],
                      created: view.created.seconds, size: view.size, labels: view.labels, containers: Int64(containers))
     }
 
@@ -30,7 +24,7 @@ struct ImageRoutes: Sendable {
                 views = views.filter { $0.names.isEmpty == dangling }
             case "label": views = views.filter { v in values.allSatisfy { ContainerFilter.labelMatches(v.labels, $0) } }
             case "reference":
-                views = views.filter { v in values.contains { pattern in v.names.map(Self.familiar).contains { Self.referenceMatches($0, pattern) } } }
+                views = views.filter { v in values.contains { pattern in v.names.map(Engine.familiarName).contains { Self.referenceMatches($0, pattern) } } }
             case "before", "since":
                 guard let pivot = try? await engine.imageView(values[0]) else { throw EngineError(.notFound, "No such image: \(values[0])") }
                 views = views.filter { key == "before" ? $0.created < pivot.created : $0.created > pivot.created }
@@ -63,7 +57,7 @@ struct ImageRoutes: Sendable {
         let cc = c.config
         let config = DockerAPI.ImageConfig(user: cc?.user, env: cc?.env, cmd: cc?.cmd, workingDir: cc?.workingDir,
                                            entrypoint: cc?.entrypoint, labels: cc?.labels)
-        var inspect = ImageInspect(id: view.id, repoTags: view.names.map(Self.familiar).sorted(), repoDigests: [],
+        var inspect = ImageInspect(id: view.id, repoTags: view.names.map(Engine.familiarName).sorted(), repoDigests: [],
                                    created: c.created, config: config, architecture: c.architecture, os: c.os, size: view.size,
                                    rootFS: .init(type: "layers", layers: view.resolved.diffIDs.map(\.string)))
         inspect.config?.exposedPorts = cc?.exposedPorts.map { Dictionary(uniqueKeysWithValues: $0.keys.map { ($0, EmptyObject()) }) }
@@ -90,10 +84,10 @@ struct ImageRoutes: Sendable {
             if h.emptyLayer != true, layerIndex < layers.count { size = layers[layerIndex]; layerIndex += 1 }
             let isLast = i == (c.history?.count ?? 0) - 1
             items.append(HistoryItem(id: isLast ? view.id : "<missing>", created: h.created.flatMap { Timestamp.parse($0) }?.seconds ?? 0,
-                                     createdBy: h.createdBy ?? "", tags: isLast ? view.names.map(Self.familiar) : [], size: size,
+                                     createdBy: h.createdBy ?? "", tags: isLast ? view.names.map(Engine.familiarName) : [], size: size,
                                      comment: h.comment ?? ""))
         }
-        if items.isEmpty { items.append(HistoryItem(id: view.id, created: view.created.seconds, tags: view.names.map(Self.familiar), size: view.size)) }
+        if items.isEmpty { items.append(HistoryItem(id: view.id, created: view.created.seconds, tags: view.names.map(Engine.familiarName), size: view.size)) }
         return .json(Array(items.reversed()))
     }
 

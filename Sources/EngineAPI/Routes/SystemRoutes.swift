@@ -138,7 +138,7 @@ struct SystemRoutes: Sendable {
         let views = (try? await engine.imageViews()) ?? []
         let containers = await engine.allContainers()
         let images = views.map { v in
-            ImageSummary(id: v.id, repoTags: v.names.map(ImageRoutes.familiar), created: v.created.seconds, size: v.size,
+            ImageSummary(id: v.id, repoTags: v.names.map(Engine.familiarName), created: v.created.seconds, size: v.size,
                          labels: v.labels, containers: Int64(containers.filter { $0.imageID == v.id }.count))
         }
         var summaries: [ContainerSummary] = []

@@ -37,10 +37,8 @@ public final class Router: Sendable {
             }
         }
         let segments = request.path.split(separator: "/").map(String.init)
-        var pathMatched = false
         for route in routes {
             guard let parameters = Self.match(route.segments, segments) else { continue }
-            pathMatched = true
             let method = request.method == .HEAD && route.method == .GET ? .GET : request.method
             guard route.method == method || (request.method == .HEAD && route.method == .HEAD) else { continue }
             request.parameters = parameters
@@ -52,7 +50,6 @@ public final class Router: Sendable {
                 return .error(EngineError(.system, "\(error)"))
             }
         }
-        if pathMatched { return .error(EngineError(.notFound, "page not found")) }
         return .error(EngineError(.notFound, "page not found"))
     }
 
