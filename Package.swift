@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "berth-shim", targets: ["berth-shim"]),
         .executable(name: "berthd", targets: ["berthd"]),
         .executable(name: "berth", targets: ["berth"]),
+        .executable(name: "berth-registry", targets: ["berth-registry"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -18,6 +19,10 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // Codable types of the OCI specs. No I/O.
@@ -58,6 +63,42 @@ let package = Package(
             name: "berth-store",
             dependencies: ["ImageStore", "OCI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // Container networking: network definitions, CNI conflists and plugin calls (spec 1.0),
+        // network namespaces, IPAM leases, published ports, hosts/resolv.conf files.
+        .target(name: "Networking", dependencies: ["OCI", .product(name: "Logging", package: "swift-log")]),
+        // Dockerfile parser (AST with lines), variable expansion, .dockerignore, build planner,
+        // cache and executor (RUN steps go through a protocol the engine implements).
+        .target(
+            name: "Build",
+            dependencies: ["OCI", "ImageStore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // Registry client: auth challenges, pull/push with progress, credentials.
+        .target(
+            name: "Distribution",
+            dependencies: [
+                "OCI", "ImageStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // OCI Distribution server: routes, content-addressed storage, auth, gc.
+        .target(
+            name: "RegistryServer",
+            dependencies: [
+                "OCI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "berth-registry",
+            dependencies: ["RegistryServer", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         // Codable models of the Docker Engine API (requests and responses). No I/O.
         .target(name: "DockerAPI"),
         // The daemon's domain: containers, images, volumes, events, shims; state in SQLite.
@@ -65,6 +106,7 @@ let package = Package(
             name: "Engine",
             dependencies: [
                 "OCI", "DockerAPI", "ImageStore", "Cgroups", "CRuntime", "Runtime",
+                "Networking", "Build", "Distribution",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -111,6 +153,10 @@ let package = Package(
         .testTarget(name: "EngineE2ETests", dependencies: ["Client", "DockerAPI"]),
         .testTarget(name: "ClientTests", dependencies: ["Client", "DockerAPI"]),
         .testTarget(name: "EngineAPITests", dependencies: ["EngineAPI", "Engine", "DockerAPI"]),
+        .testTarget(name: "NetworkingTests", dependencies: ["Networking", "OCI"]),
+        .testTarget(name: "BuildTests", dependencies: ["Build", "OCI"]),
+        .testTarget(name: "DistributionTests", dependencies: ["Distribution", "OCI"]),
+        .testTarget(name: "RegistryServerTests", dependencies: ["RegistryServer", "OCI"]),
     ],
     swiftLanguageModes: [.v6]
 )

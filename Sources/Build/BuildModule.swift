@@ -1,0 +1,2 @@
+/// The builder (issue 6): Dockerfile parsing, planning, cache and execution.
+public enum BuildModule {}

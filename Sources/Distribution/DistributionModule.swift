@@ -1,0 +1,2 @@
+/// The registry client (issue 7): pull, push, login.
+public enum DistributionModule {}

@@ -1,0 +1,2 @@
+/// The OCI Distribution server behind `berth-registry` (issue 7).
+public enum RegistryServerModule {}

@@ -1,0 +1,2 @@
+import RegistryServer
+print("berth-registry: not built yet")

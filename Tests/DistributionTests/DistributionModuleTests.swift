@@ -1,0 +1,4 @@
+import Testing
+@testable import Distribution
+
+@Test func moduleLinks() { _ = DistributionModule.self }

@@ -1,0 +1,4 @@
+import Testing
+@testable import RegistryServer
+
+@Test func moduleLinks() { _ = RegistryServerModule.self }
