@@ -65,7 +65,7 @@ let package = Package(
         ),
         // Container networking: network definitions, CNI conflists and plugin calls (spec 1.0),
         // network namespaces, IPAM leases, published ports, hosts/resolv.conf files.
-        .target(name: "Networking", dependencies: ["OCI", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "Networking", dependencies: ["OCI", "CRuntime", .product(name: "Logging", package: "swift-log")]),
         // Dockerfile parser (AST with lines), variable expansion, .dockerignore, build planner,
         // cache and executor (RUN steps go through a protocol the engine implements).
         .target(

@@ -1,0 +1,23 @@
+/// One published port as CNI's portmap plugin takes it (`runtimeConfig.portMappings`).
+public struct PortMapping: Codable, Sendable, Equatable, Hashable {
+    public var hostPort: Int
+    public var containerPort: Int
+    /// `tcp` or `udp`.
+    public var proto: String
+    /// Empty for every host address.
+    public var hostIP: String
+
+    enum CodingKeys: String, CodingKey { case hostPort, containerPort, proto = "protocol", hostIP }
+
+    public init(hostPort: Int, containerPort: Int, proto: String, hostIP: String = "") {
+        self.hostPort = hostPort; self.containerPort = containerPort; self.proto = proto; self.hostIP = hostIP
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(hostPort, forKey: .hostPort)
+        try c.encode(containerPort, forKey: .containerPort)
+        try c.encode(proto, forKey: .proto)
+        if !hostIP.isEmpty { try c.encode(hostIP, forKey: .hostIP) }
+    }
+}
