@@ -44,10 +44,19 @@ public struct EndpointSettings: Codable, Sendable, Equatable {
     public var ipPrefixLen: Int?
     public var macAddress: String?
     public var dnsNames: [String]?
+    public var ipamConfig: EndpointIPAMConfig?
     enum CodingKeys: String, CodingKey {
         case aliases = "Aliases", links = "Links", networkID = "NetworkID", endpointID = "EndpointID"
         case gateway = "Gateway", ipAddress = "IPAddress", ipPrefixLen = "IPPrefixLen", macAddress = "MacAddress"
-        case dnsNames = "DNSNames"
+        case dnsNames = "DNSNames", ipamConfig = "IPAMConfig"
     }
     public init() {}
+}
+
+/// An endpoint's requested addresses (`--ip`).
+public struct EndpointIPAMConfig: Codable, Sendable, Equatable {
+    public var ipv4Address: String?
+    public var ipv6Address: String?
+    enum CodingKeys: String, CodingKey { case ipv4Address = "IPv4Address", ipv6Address = "IPv6Address" }
+    public init(ipv4Address: String? = nil) { self.ipv4Address = ipv4Address }
 }

@@ -2,6 +2,7 @@ import DockerAPI
 import Foundation
 import ImageStore
 import Logging
+import Networking
 import OCI
 
 /// The daemon's domain: containers, execs, volumes and images, and the shims that run them.
@@ -35,6 +36,10 @@ public actor Engine {
     var starting: Set<String> = []
     /// Containers between "shim ready" and "recorded as running": an exit seen then waits here.
     var launching: [String: ShimWatcher.Outcome?] = [:]
+    /// Networks by ID (bridge, host, none and the user's).
+    var networks: [String: NetworkDefinition] = [:]
+    /// Host ports held for each running container's published ports.
+    var portReservations: [String: [HostPortReservation]] = [:]
 
     /// How a container ended.
     public struct ExitInfo: Sendable { public var code: Int; public var error: String? }

@@ -11,9 +11,19 @@ public struct EngineConfiguration: Sendable {
     /// An init for `--init` (tini-static), when the host has one.
     public var initPath: String?
 
-    public init(root: String, execRoot: String, runtimePath: String, shimPath: String, initPath: String? = nil) {
+    /// The default network's bridge (`--bridge`, docker's `-b`).
+    public var bridgeName: String
+    /// The default network's subnet (`--bip`); nil picks the first free of docker's pools.
+    public var bridgeSubnet: String?
+    /// Where CNI plugin executables are (CNI_PATH).
+    public var cniPluginDirectories: [String]
+
+    public init(root: String, execRoot: String, runtimePath: String, shimPath: String, initPath: String? = nil,
+                bridgeName: String = "berth0", bridgeSubnet: String? = nil,
+                cniPluginDirectories: [String] = ["/usr/lib/cni", "/opt/cni/bin"]) {
         self.root = root; self.execRoot = execRoot; self.runtimePath = runtimePath; self.shimPath = shimPath
-        self.initPath = initPath
+        self.initPath = initPath; self.bridgeName = bridgeName; self.bridgeSubnet = bridgeSubnet
+        self.cniPluginDirectories = cniPluginDirectories
     }
 
     /// The runtime's `--root`.
@@ -27,4 +37,9 @@ public struct EngineConfiguration: Sendable {
     public func shimSocket(_ id: String) -> String { shimDirectory(id) + "/shim.sock" }
     public func logPath(_ id: String) -> String { bundle(id) + "/\(id)-json.log" }
     public var volumesDirectory: String { root + "/volumes" }
+    /// Networks' conflists, IPAM leases (host-local's dataDir) and the CNI result cache.
+    public var networkDirectory: String { root + "/network" }
+    /// Pinned network namespaces of running containers (gone at reboot, as they should be).
+    public var netnsDirectory: String { execRoot + "/netns" }
+    public func netnsPath(_ id: String) -> String { netnsDirectory + "/" + String(id.prefix(16)) }
 }

@@ -13,6 +13,14 @@ public struct PortMapping: Codable, Sendable, Equatable, Hashable {
         self.hostPort = hostPort; self.containerPort = containerPort; self.proto = proto; self.hostIP = hostIP
     }
 
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        hostPort = try c.decode(Int.self, forKey: .hostPort)
+        containerPort = try c.decode(Int.self, forKey: .containerPort)
+        proto = try c.decodeIfPresent(String.self, forKey: .proto) ?? "tcp"
+        hostIP = try c.decodeIfPresent(String.self, forKey: .hostIP) ?? ""
+    }
+
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(hostPort, forKey: .hostPort)

@@ -39,6 +39,8 @@ struct ContainerFlags: ParsableArguments {
     @Flag(name: [.customShort("P"), .customLong("publish-all")], help: "Publish all exposed ports to random ports") var publishAll = false
     @Option(help: "Expose a port or a range of ports") var expose: [String] = []
     @Option(name: [.customLong("network"), .customLong("net")], help: "Connect a container to a network") var network: String?
+    @Option(name: [.customLong("network-alias"), .customLong("net-alias")], help: "Add network-scoped alias for the container") var networkAlias: [String] = []
+    @Option(help: "IPv4 address (e.g., 172.30.100.104)") var ip: String?
     @Option(name: .customLong("add-host"), help: "Add a custom host-to-IP mapping (host:ip)") var addHost: [String] = []
     @Option(help: "Set custom DNS servers") var dns: [String] = []
     @Option(name: .shortAndLong, help: "Attach to STDIN, STDOUT or STDERR") var attach: [String] = []
@@ -65,7 +67,7 @@ struct ContainerFlags: ParsableArguments {
         o.cpusetCpus = cpusetCpus; o.pidsLimit = pidsLimit; o.ulimits = ulimit; o.capAdd = capAdd; o.capDrop = capDrop
         o.privileged = privileged; o.securityOpt = securityOpt; o.initProcess = initProcess; o.stopSignal = stopSignal
         o.stopTimeout = stopTimeout; o.restart = restart; o.groupAdd = groupAdd; o.autoRemove = autoRemove
-        o.publish = publish; o.publishAll = publishAll; o.expose = expose; o.network = network; o.addHost = addHost
+        o.publish = publish; o.publishAll = publishAll; o.expose = expose; o.network = network; o.networkAliases = networkAlias; o.ip = ip; o.addHost = addHost
         o.dns = dns; o.attach = attach; o.platform = platform
         o.image = image
         o.command = Array(imageAndCommand.dropFirst())

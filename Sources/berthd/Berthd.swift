@@ -25,6 +25,12 @@ struct Berthd: AsyncParsableCommand {
     @Option(help: "The shim (default: berth-shim beside this executable).")
     var shim: String?
 
+    @Option(name: [.customShort("b"), .customLong("bridge")], help: "The default network's bridge interface.")
+    var bridge: String = "berth0"
+
+    @Option(help: "The default network's gateway address and prefix, e.g. 172.30.0.1/16 (default: the first free pool).")
+    var bip: String?
+
     @Option(name: .customLong("log-level"), help: "debug, info, warning, error.")
     var logLevel: String = "info"
 
@@ -48,7 +54,7 @@ struct Berthd: AsyncParsableCommand {
         let initPath = ["/usr/bin/tini-static", "/usr/bin/docker-init", "/usr/sbin/docker-init"].first { FileManager.default.isExecutableFile(atPath: $0) }
         let config = EngineConfiguration(root: absolute(root), execRoot: absolute(execRoot),
                                          runtimePath: runtime ?? beside("berth-runtime"), shimPath: shim ?? beside("berth-shim"),
-                                         initPath: initPath)
+                                         initPath: initPath, bridgeName: bridge, bridgeSubnet: bip)
         let socket = host.hasPrefix("unix://") ? String(host.dropFirst(7)) : host
         guard !host.contains("://") || host.hasPrefix("unix://") else {
             throw ValidationError("only unix sockets are supported: \(host)")

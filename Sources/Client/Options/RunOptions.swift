@@ -42,6 +42,10 @@ public struct RunOptions: Sendable {
     public var publishAll = false
     public var expose: [String] = []
     public var network: String?
+    /// `--network-alias`.
+    public var networkAliases: [String] = []
+    /// `--ip`.
+    public var ip: String?
     public var addHost: [String] = []
     public var dns: [String] = []
     public var attach: [String] = []
@@ -211,7 +215,19 @@ public struct RunOptions: Sendable {
         host.devices = []
         if tty, let consoleSize { host.consoleSize = [consoleSize.rows, consoleSize.cols] }
 
-        return ContainerCreateRequest(config: config, hostConfig: host, networkingConfig: NetworkingConfig())
+        var networking = NetworkingConfig()
+        if !networkAliases.isEmpty || ip != nil {
+            let mode = network ?? "default"
+            if ["default", "bridge", "host", "none"].contains(mode) || mode.hasPrefix("container:") {
+                throw FlagError(networkAliases.isEmpty ? "user specified IP address is supported on user defined networks only"
+                                                       : "network-scoped aliases are only supported for user-defined networks", runtime: true)
+            }
+            var endpoint = EndpointSettings()
+            endpoint.aliases = networkAliases.isEmpty ? nil : networkAliases
+            if let ip { endpoint.ipamConfig = EndpointIPAMConfig(ipv4Address: ip) }
+            networking.endpointsConfig = [mode: endpoint]
+        }
+        return ContainerCreateRequest(config: config, hostConfig: host, networkingConfig: networking)
     }
 
     /// docker's `opts.CapabilitiesNormalize`: upper case, `CAP_` prefix, `ALL` kept, duplicates dropped.

@@ -28,6 +28,13 @@ public struct ContainerRecord: Codable, Sendable, Equatable {
     public var mounts: [MountPoint]
     /// Names of anonymous volumes created for this container (removed by `rm -v`).
     public var anonymousVolumes: [String]
+    /// The networks the container is attached to, by network ID (nil in records written
+    /// before networking existed: the mode decides).
+    public var endpoints: [String: Endpoint]?
+    /// Published ports as bound while the container runs (`-P` and `hostPort: ""` resolved).
+    public var publishedPorts: [String: [PortBinding]]?
+    /// The network namespace Berth made for the running container (inspect's SandboxKey).
+    public var sandboxKey: String?
 
     /// The mutable run state.
     public struct RunState: Codable, Sendable, Equatable {

@@ -23,10 +23,19 @@ public final class EngineDatabase: Sendable {
                 );
                 """)
         }
+        migrator.registerMigration("engine-v2-networks") { db in
+            try db.execute(sql: """
+                CREATE TABLE networks (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    name TEXT NOT NULL UNIQUE,
+                    record BLOB NOT NULL
+                );
+                """)
+        }
         try migrator.migrate(pool)
     }
 
-    private static let encoder: JSONEncoder = {
+    static let encoder: JSONEncoder = {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys]
         return e

@@ -1,6 +1,7 @@
 import DockerAPI
 import Foundation
 import ImageStore
+import Networking
 import OCI
 
 extension Engine {
@@ -36,6 +37,7 @@ extension Engine {
             config: merged, hostConfig: hostConfig, path: argv[0], args: Array(argv.dropFirst()),
             state: .init(), mounts: [], anonymousVolumes: [])
         if record.config.hostname == nil || record.config.hostname == "" { record.config.hostname = record.shortID }
+        record.endpoints = try initialEndpoints(hostConfig, request.networkingConfig)
         // `-v /path` arrives as Config.Volumes (docker's CLI), merged with the image's VOLUMEs.
         try prepareVolumes(&record, imageVolumes: (record.config.volumes ?? [:]).keys.sorted())
         do {
@@ -108,8 +110,48 @@ extension Engine {
             throw EngineError.invalid("Conflicting options: Nano CPUs and CPU Period cannot both be set")
         }
         let mode = hostConfig.networkMode ?? ""
-        if !["", "default", "bridge", "none", "host"].contains(mode) && !mode.hasPrefix("container:") {
-            throw EngineError(.notFound, "network \(mode) not found")
+        let ownNamespace = ["", "default", "bridge"].contains(mode) || !["none", "host"].contains(mode) && !mode.hasPrefix("container:")
+        if !ownNamespace && (!(hostConfig.portBindings ?? [:]).isEmpty || hostConfig.publishAllPorts == true) && mode != "host" {
+            throw EngineError.invalid("conflicting options: port publishing and the container type network mode")
         }
+        if mode.hasPrefix("container:") && (!(hostConfig.dns ?? []).isEmpty || !(hostConfig.extraHosts ?? []).isEmpty) {
+            throw EngineError.invalid("conflicting options: dns and the network mode")
+        }
+    }
+}
+
+extension Engine {
+    /// The endpoints a new container starts with: the network its mode names (the default
+    /// bridge for `default`), with the aliases and address of `NetworkingConfig`; other networks
+    /// listed there too (API ≥ 1.44). Unknown networks are docker's 404.
+    func initialEndpoints(_ hostConfig: HostConfig, _ networking: NetworkingConfig?) throws(EngineError) -> [String: Endpoint]? {
+        let mode = hostConfig.networkMode ?? ""
+        if mode == "host" || mode == "none" || mode.hasPrefix("container:") {
+            if mode.hasPrefix("container:") { _ = try lookup(String(mode.dropFirst("container:".count))) }
+            return [:]
+        }
+        var result: [String: Endpoint] = [:]
+        let primaryName = ["", "default"].contains(mode) ? "bridge" : mode
+        var requested = networking?.endpointsConfig ?? [:]
+        if requested[primaryName] == nil && !(requested.count == 1 && ["", "default"].contains(mode)) { requested[primaryName] = EndpointSettings() }
+        for (name, settings) in requested {
+            let network = try lookupNetwork(name == "default" ? "bridge" : name)
+            if network.isBuiltinWithoutBridge {
+                throw EngineError.invalid("container cannot be connected to network \(network.name) and others")
+            }
+            let aliases = settings.aliases ?? []
+            if network.isDefault && !aliases.isEmpty {
+                throw EngineError.invalid("network-scoped alias is supported only for containers in user defined networks")
+            }
+            let ip = settings.ipamConfig?.ipv4Address
+            if let ip, !ip.isEmpty {
+                if network.isDefault { throw EngineError.invalid("user specified IP address is supported on user defined networks only") }
+                guard let address = IPv4Address(ip), let subnet = IPv4Subnet(network.subnet), subnet.contains(address) else {
+                    throw EngineError.invalid("invalid IPv4 address \(ip) for network \(network.name) (\(network.subnet))")
+                }
+            }
+            result[network.id] = Endpoint(networkID: network.id, aliases: aliases, requestedIP: ip?.isEmpty == false ? ip : nil)
+        }
+        return result
     }
 }

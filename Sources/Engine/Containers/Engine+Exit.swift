@@ -31,7 +31,9 @@ extension Engine {
         let oom = code == 137 && Self.oomKilled(id)
         clock.mark("oom check")
         await cleanupAfterExit(id)
-        clock.mark("runtime delete + unmount")
+        let networksLeft = attachedNetworkIDs(record)
+        await tearDownNetworking(&record)
+        clock.mark("runtime delete + unmount + network")
         record.state.status = .exited
         record.state.exitCode = code
         record.state.finishedAt = finished
@@ -41,6 +43,7 @@ extension Engine {
         let restart = !forced && Self.shouldRestart(record)
         if restart { record.state.status = .restarting }
         try? commit(record)
+        refreshHosts(networksLeft)
         publish(record, "die", extra: ["exitCode": String(code)])
         resumeExitWaiters(id, ExitInfo(code: code, error: nil))
         clock.mark("record")

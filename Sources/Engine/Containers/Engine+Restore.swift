@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Networking
 
 extension Engine {
     /// Live restore, run once when the daemon starts: every container the database says is
@@ -7,6 +8,15 @@ extension Engine {
     /// daemon was away (record the exit the shim wrote, clean up, apply the restart policy).
     /// Containers with `always`/`unless-stopped` that were left down by a host reboot are started.
     public func restore() async {
+        await prepareNetworks()
+        for record in containers.values where record.isRunning {
+            // Hold the published ports again (the DNAT rules outlived the daemon).
+            var held: [HostPortReservation] = []
+            for mapping in Self.mappings(record.publishedPorts ?? [:]) {
+                if let r = try? HostPortReservation.reserve(proto: mapping.proto, hostIP: mapping.hostIP, port: mapping.hostPort) { held.append(r) }
+            }
+            portReservations[record.id] = held
+        }
         for record in containers.values {
             switch record.state.status {
             case .running, .paused:
@@ -33,5 +43,6 @@ extension Engine {
                 }
             }
         }
+        await sweepNetworkLeftovers()
     }
 }

@@ -2,6 +2,7 @@ import DockerAPI
 import Foundation
 import Glibc
 import ImageStore
+import Networking
 import OCI
 
 extension Engine {
@@ -39,7 +40,9 @@ extension Engine {
             }
             clock.mark("mount rootfs")
             try await copyUpVolumes(record, rootfs: bundle + "/rootfs")
-            let input = try await specInput(for: record, image: image)
+            let plan = try await setUpNetworking(&record)
+            clock.mark("network")
+            let input = try await specInput(for: record, image: image, network: plan)
             clock.mark("spec input")
             var spec = try ContainerSpecBuilder.build(input)
             Self.limitToHostCapabilities(&spec)
@@ -48,6 +51,7 @@ extension Engine {
             encoder.outputFormatting = [.sortedKeys]
             try encoder.encode(spec).write(to: URL(fileURLWithPath: bundle + "/config.json"), options: .atomic)
         } catch {
+            await tearDownNetworking(&record)
             await releaseRootFS(id)
             failAttachers(id)
             throw Self.startError(error)
@@ -67,6 +71,7 @@ extension Engine {
         do {
             launched = try await Blocking.run { try launcher.launch(request) }
         } catch {
+            await tearDownNetworking(&record)
             await releaseRootFS(id)
             try? FileManager.default.removeItem(atPath: shimDirectory)
             let message = (error as? EngineError)?.message ?? "\(error)"
@@ -88,6 +93,7 @@ extension Engine {
         let reply = ShimReply(await Blocking.run { ShimSocket.request(socket, "start") })
         guard reply.ok, watched else {
             await discardShim(id)
+            await tearDownNetworking(&record)
             await releaseRootFS(id)
             record.state.error = reply.text
             record.state.exitCode = Self.exitCode(forStartFailure: reply.text)
@@ -103,6 +109,7 @@ extension Engine {
         record.state.hasBeenStarted = true
         try commit(record)
         clock.mark("commit")
+        refreshHosts(attachedNetworkIDs(record))
         publish(record, "start")
         if case .some(.some(let early)) = launching[id] {
             launching[id] = nil
@@ -153,19 +160,18 @@ extension Engine {
     }
 
     /// Everything the spec builder needs, read from the mounted root and the host.
-    func specInput(for record: ContainerRecord, image: ResolvedImage) async throws -> ContainerSpecInput {
+    func specInput(for record: ContainerRecord, image: ResolvedImage, network plan: NetworkPlan) async throws -> ContainerSpecInput {
         let bundle = configuration.bundle(record.id)
         let rootfs = bundle + "/rootfs"
         let user = try UserResolver.resolve(user: record.config.user ?? "", groupAdd: record.hostConfig.groupAdd ?? [], rootfs: rootfs)
-        let etc = try writeEtcFiles(record)
+        let etc = try writeEtcFiles(record, sharedWith: plan.sharedWith)
         var mounts: [ResolvedMount] = record.mounts.map { point in
             point.type == "volume"
                 ? .volume(name: point.name ?? "", source: point.source, destination: point.destination, readOnly: !point.rw)
                 : .bind(source: point.source, destination: point.destination, readOnly: !point.rw, propagation: point.propagation.isEmpty ? nil : point.propagation)
         }
         mounts += ResolvedMount.tmpfs(from: record.hostConfig.tmpfs)
-        let mode = record.hostConfig.networkMode ?? "default"
-        let network: NetworkNamespace = mode == "host" ? .host : .new
+        let network = plan.namespace
         return ContainerSpecInput(
             id: record.id, name: record.name, config: record.config, hostConfig: record.hostConfig,
             imageConfig: image.config.config, rootfsPath: rootfs, mounts: mounts,
@@ -174,26 +180,25 @@ extension Engine {
             defaultRlimits: DockerDefaults.inheritedRlimits())
     }
 
-    /// /etc/hostname, /etc/hosts and /etc/resolv.conf for the container, in its bundle.
-    func writeEtcFiles(_ record: ContainerRecord) throws -> EtcFiles {
+    /// /etc/hostname, /etc/hosts and /etc/resolv.conf for the container, in its bundle; with
+    /// `--network container:<id>` the other container's files (docker shares them).
+    func writeEtcFiles(_ record: ContainerRecord, sharedWith other: ContainerRecord?) throws -> EtcFiles {
+        if let other {
+            let theirs = configuration.bundle(other.id)
+            return EtcFiles(hosts: theirs + "/hosts", hostname: other.hostConfig.networkMode == "host" ? nil : theirs + "/hostname",
+                            resolvConf: theirs + "/resolv.conf")
+        }
         let bundle = configuration.bundle(record.id)
         let hostname = record.config.hostname ?? record.shortID
         let hostMode = record.hostConfig.networkMode == "host"
-        var hosts = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
-        hosts += "fe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n"
-        for entry in record.hostConfig.extraHosts ?? [] {
-            let parts = entry.split(separator: ":", maxSplits: 1)
-            if parts.count == 2 { hosts += "\(parts[1])\t\(parts[0])\n" }
-        }
+        var hosts = hostsText(record)
         if hostMode, let text = try? String(contentsOfFile: "/etc/hosts", encoding: .utf8) { hosts = text }
-        var resolv = (try? String(contentsOfFile: "/etc/resolv.conf", encoding: .utf8)) ?? ""
-        if let dns = record.hostConfig.dns, !dns.isEmpty {
-            resolv = dns.map { "nameserver \($0)\n" }.joined()
-            if let search = record.hostConfig.dnsSearch, !search.isEmpty { resolv += "search " + search.joined(separator: " ") + "\n" }
-            if let options = record.hostConfig.dnsOptions, !options.isEmpty { resolv += "options " + options.joined(separator: " ") + "\n" }
-        }
+        let resolv = EtcText.resolvConf(
+            host: (try? String(contentsOfFile: "/etc/resolv.conf", encoding: .utf8)) ?? "",
+            dns: record.hostConfig.dns ?? [], search: record.hostConfig.dnsSearch ?? [],
+            options: record.hostConfig.dnsOptions ?? [], hostNetwork: hostMode)
         try (hostname + "\n").write(toFile: bundle + "/hostname", atomically: true, encoding: .utf8)
-        try hosts.write(toFile: bundle + "/hosts", atomically: true, encoding: .utf8)
+        try EtcText.rewriteInPlace(bundle + "/hosts", hosts)
         try resolv.write(toFile: bundle + "/resolv.conf", atomically: true, encoding: .utf8)
         return EtcFiles(hosts: bundle + "/hosts", hostname: hostMode ? nil : bundle + "/hostname", resolvConf: bundle + "/resolv.conf")
     }

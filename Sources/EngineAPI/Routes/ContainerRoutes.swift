@@ -18,7 +18,8 @@ struct ContainerRoutes: Sendable {
         records = records.filter { ContainerFilter.matches($0, filters) }
         if limit > 0 { records = Array(records.prefix(limit)) }
         let now = Timestamp.now()
-        var summaries = records.map { ContainerViews.summary($0, now: now) }
+        var summaries: [ContainerSummary] = []
+        for record in records { summaries.append(ContainerViews.summary(record, now: now, network: await engine.networkSettings(record))) }
         if request.bool("size") {
             for i in summaries.indices {
                 let rw = await engine.containerSize(summaries[i].id)
@@ -33,10 +34,8 @@ struct ContainerRoutes: Sendable {
         let body = try request.json(ContainerCreateRequest.self)
         let record = try await engine.createContainer(body, name: request.string("name"))
         var warnings: [String] = []
-        if (body.hostConfig?.networkMode ?? "default") != "none" && (body.hostConfig?.networkMode ?? "default") != "host" {
-            if !(body.hostConfig?.portBindings ?? [:]).isEmpty {
-                warnings.append("Published ports are not yet wired to a network; the container has its own network namespace with loopback only")
-            }
+        if body.hostConfig?.networkMode == "host" && !(body.hostConfig?.portBindings ?? [:]).isEmpty {
+            warnings.append("Published ports are discarded when using host network mode")
         }
         return .json(IDResponse(id: record.id, warnings: warnings), status: .created)
     }
@@ -44,7 +43,8 @@ struct ContainerRoutes: Sendable {
     func inspect(_ request: APIRequest) async throws -> APIResponse {
         let record = try await engine.container(request.parameter("id"))
         let execIDs = await engine.execIDs(of: record.id)
-        var view = ContainerViews.inspect(record, configuration: engine.configuration, execIDs: execIDs)
+        var view = ContainerViews.inspect(record, configuration: engine.configuration, execIDs: execIDs,
+                                          network: await engine.networkSettings(record))
         if request.bool("size") {
             let rw = await engine.containerSize(record.id)
             view.sizeRw = rw

@@ -10,6 +10,7 @@ enum Routes {
         let execs = ExecRoutes(engine: engine, group: group)
         let images = ImageRoutes(engine: engine)
         let volumes = VolumeRoutes(engine: engine)
+        let networks = NetworkRoutes(engine: engine)
         let archives = ArchiveRoutes(engine: engine)
         return Router([
             (.GET, "/_ping", system.ping), (.HEAD, "/_ping", system.ping),
@@ -64,6 +65,14 @@ enum Routes {
             (.POST, "/volumes/prune", volumes.prune),
             (.GET, "/volumes/{name}", volumes.inspect),
             (.DELETE, "/volumes/{name}", volumes.remove),
+
+            (.GET, "/networks", networks.list),
+            (.POST, "/networks/create", networks.create),
+            (.POST, "/networks/prune", networks.prune),
+            (.GET, "/networks/{id}", networks.inspect),
+            (.DELETE, "/networks/{id}", networks.remove),
+            (.POST, "/networks/{id}/connect", networks.connect),
+            (.POST, "/networks/{id}/disconnect", networks.disconnect),
         ])
     }
 }

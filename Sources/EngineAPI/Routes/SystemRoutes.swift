@@ -143,7 +143,7 @@ struct SystemRoutes: Sendable {
         }
         var summaries: [ContainerSummary] = []
         for c in containers {
-            var s = ContainerViews.summary(c)
+            var s = ContainerViews.summary(c, network: await engine.networkSettings(c))
             s.sizeRw = await engine.containerSize(c.id)
             summaries.append(s)
         }

@@ -4,7 +4,7 @@ import Foundation
 
 /// Renders container records as the Engine API shows them.
 enum ContainerViews {
-    static func inspect(_ record: ContainerRecord, configuration: EngineConfiguration, execIDs: [String]) -> ContainerInspect {
+    static func inspect(_ record: ContainerRecord, configuration: EngineConfiguration, execIDs: [String], network: NetworkSettings) -> ContainerInspect {
         let s = record.state
         let state = ContainerState(
             status: statusWord(record), running: record.isRunning && s.status != .restarting,
@@ -16,9 +16,6 @@ enum ContainerViews {
         if hostConfig.networkMode == nil || hostConfig.networkMode == "" { hostConfig.networkMode = "bridge" }
         if hostConfig.logConfig == nil { hostConfig.logConfig = LogConfig(type: "json-file", config: [:]) }
         if hostConfig.restartPolicy == nil { hostConfig.restartPolicy = RestartPolicy(name: "no", maximumRetryCount: 0) }
-        var networks: [String: EndpointSettings] = [:]
-        let mode = record.hostConfig.networkMode ?? "default"
-        networks[mode == "default" ? "bridge" : mode] = EndpointSettings()
         return ContainerInspect(
             id: record.id, created: record.created.rfc3339, path: record.path, args: record.args, state: state,
             image: record.imageID, resolvConfPath: bundle + "/resolv.conf", hostnamePath: bundle + "/hostname",
@@ -30,13 +27,13 @@ enum ContainerViews {
                 "WorkDir": configuration.root + "/containers/\(record.id)/work",
             ]),
             mounts: record.mounts, config: record.config,
-            networkSettings: NetworkSettings(sandboxKey: "", ports: ports(record), networks: networks))
+            networkSettings: network)
     }
 
-    static func summary(_ record: ContainerRecord, now: Timestamp = .now()) -> ContainerSummary {
+    static func summary(_ record: ContainerRecord, now: Timestamp = .now(), network: NetworkSettings) -> ContainerSummary {
         let command = ([record.path] + record.args).map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
         var list: [ContainerSummary.Port] = []
-        for (key, bindings) in ports(record).sorted(by: { $0.key < $1.key }) {
+        for (key, bindings) in network.ports.sorted(by: { $0.key < $1.key }) {
             let parts = key.split(separator: "/")
             let port = Int(parts.first ?? "") ?? 0
             let proto = parts.count > 1 ? String(parts[1]) : "tcp"
@@ -51,17 +48,7 @@ enum ContainerViews {
             id: record.id, names: ["/" + record.name], image: record.imageReference, imageID: record.imageID,
             command: command, created: record.created.seconds, ports: list, labels: record.config.labels ?? [:],
             state: statusWord(record), status: statusText(record, now: now), networkMode: mode,
-            networks: [mode == "default" ? "bridge" : mode: EndpointSettings()], mounts: record.mounts)
-    }
-
-    /// ExposedPorts and PortBindings as inspect's `Ports`.
-    static func ports(_ record: ContainerRecord) -> [String: [PortBinding]?] {
-        var result: [String: [PortBinding]?] = [:]
-        for key in (record.config.exposedPorts ?? [:]).keys { result[key] = .some(nil) }
-        if record.isRunning {
-            for (key, bindings) in record.hostConfig.portBindings ?? [:] { result[key] = bindings }
-        }
-        return result
+            networks: network.networks, mounts: record.mounts)
     }
 
     /// `created`, `running`, `paused`, `restarting`, `removing`, `exited`, `dead`.

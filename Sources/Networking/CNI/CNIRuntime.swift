@@ -24,7 +24,7 @@ public struct CNIAttachment: Sendable, Equatable {
 public struct CNIRuntime: Sendable {
     /// Where plugin executables are searched, in order (CNI_PATH).
     public var pluginDirectories: [String]
-    /// Cached ADD results: `<cache>/<network>-<container>-<ifname>.json`.
+    /// Cached ADD results: `<cache>/<network>/<container>-<ifname>.json`.
     public var cacheDirectory: String
 
     public init(pluginDirectories: [String] = ["/usr/lib/cni", "/opt/cni/bin"], cacheDirectory: String) {
@@ -74,11 +74,10 @@ public struct CNIRuntime: Sendable {
 
     /// The attachment cached for `(network, container, ifName)`, for a DEL after a restart.
     public func cachedAttachments(network: String) -> [(containerID: String, ifName: String)] {
-        let prefix = network + "-"
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: cacheDirectory)) ?? []
+        let directory = cacheDirectory + "/" + network
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         return names.compactMap { name in
-            guard name.hasPrefix(prefix), name.hasSuffix(".json"),
-                  let data = FileManager.default.contents(atPath: cacheDirectory + "/" + name),
+            guard name.hasSuffix(".json"), let data = FileManager.default.contents(atPath: directory + "/" + name),
                   let entry = try? JSONDecoder().decode(CacheEntry.self, from: data) else { return nil }
             return (entry.containerID, entry.ifName)
         }
@@ -150,7 +149,7 @@ public struct CNIRuntime: Sendable {
     }
 
     private func cachePath(_ network: String, _ attachment: CNIAttachment) -> String {
-        cacheDirectory + "/\(network)-\(attachment.containerID)-\(attachment.ifName).json"
+        cacheDirectory + "/\(network)/\(attachment.containerID)-\(attachment.ifName).json"
     }
 
     private func saveCache(_ list: CNIConfList, _ attachment: CNIAttachment, result: Data) throws(CNIFailure) {
@@ -158,7 +157,7 @@ public struct CNIRuntime: Sendable {
             let entry = CacheEntry(containerID: attachment.containerID, ifName: attachment.ifName, netns: attachment.netns,
                                    portMappings: attachment.portMappings, requestedIPs: attachment.requestedIPs,
                                    conflist: try list.fileData(), result: result)
-            try FileManager.default.createDirectory(atPath: cacheDirectory, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: cacheDirectory + "/" + list.name, withIntermediateDirectories: true)
             try JSONEncoder().encode(entry).write(to: URL(fileURLWithPath: cachePath(list.name, attachment)), options: .atomic)
         } catch {
             try? delete(list, attachment, prevResult: result, through: list.plugins.count - 1)

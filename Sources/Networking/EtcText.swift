@@ -1,5 +1,5 @@
 /// The text of a container's /etc/hosts and /etc/resolv.conf, as docker writes them.
-public enum EtcFiles {
+public enum EtcText {
     /// One line of /etc/hosts: an address and its names.
     public struct HostEntry: Sendable, Equatable {
         public var address: String
@@ -87,7 +87,7 @@ public enum EtcFiles {
 
 import Foundation
 
-extension EtcFiles {
+extension EtcText {
     /// Rewrites a file in place (same inode): a hosts file bind-mounted into a running
     /// container must change under the mount, which a rename would not do.
     public static func rewriteInPlace(_ path: String, _ text: String) throws {
