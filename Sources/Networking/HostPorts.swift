@@ -73,10 +73,27 @@ public enum HostInterface {
         close(fd)
     }
 
+    /// Creates the network's bridge with its gateway address, up, when missing (docker does
+    /// this at network creation; the bridge plugin then adopts it). Its connected route makes
+    /// the subnet visible to the next network's choice of a free pool.
+    public static func ensureBridge(_ name: String, gateway: String, prefixLength: Int) throws {
+        if !exists(name) {
+            let add = Isolation.execute(ipTool, ["link", "add", "name", name, "type", "bridge"])
+            if add.status != 0 && !exists(name) {
+                throw CNIFailure(network: name, plugin: "ip", command: "link add", message: add.output)
+            }
+        }
+        _ = Isolation.execute(ipTool, ["addr", "replace", "\(gateway)/\(prefixLength)", "dev", name])
+        let up = Isolation.execute(ipTool, ["link", "set", name, "up"])
+        if up.status != 0 { throw CNIFailure(network: name, plugin: "ip", command: "link set up", message: up.output) }
+    }
+
+    static var ipTool: String { access("/usr/sbin/ip", X_OK) == 0 ? "/usr/sbin/ip" : "/sbin/ip" }
+
     /// Deletes a link (a bridge whose network is gone). Missing links are fine.
     public static func deleteLink(_ name: String) {
-        _ = Isolation.execute("/usr/sbin/ip", ["link", "delete", name])
-        _ = Isolation.execute("/sbin/ip", ["link", "delete", name])
+        guard exists(name) else { return }
+        _ = Isolation.execute(ipTool, ["link", "delete", name])
     }
 
     /// True when a link with that name exists.

@@ -11,6 +11,8 @@ final class BerthdFixture: @unchecked Sendable {
 
     let directory: String
     let execRoot: String
+    /// This daemon's default bridge (unique per fixture).
+    let bridge = HostNetwork.uniqueBridgeName()
     let socket: String
     let binDirectory: String
     private(set) var pid: pid_t = 0
@@ -76,7 +78,7 @@ final class BerthdFixture: @unchecked Sendable {
         FileManager.default.createFile(atPath: log, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binDirectory + "/berthd")
-        process.arguments = ["--root", directory + "/root", "--exec-root", execRoot, "-H", "unix://" + socket]
+        process.arguments = ["--root", directory + "/root", "--exec-root", execRoot, "-H", "unix://" + socket, "--bridge", bridge]
         process.standardOutput = FileHandle(forWritingAtPath: log)
         process.standardError = FileHandle(forWritingAtPath: log)
         process.standardInput = FileHandle.nullDevice
@@ -113,9 +115,12 @@ final class BerthdFixture: @unchecked Sendable {
     func tearDown() {
         let ids = docker(["ps", "-aq"]).stdout.split(separator: "\n").map(String.init)
         if !ids.isEmpty { _ = docker(["rm", "-f"] + ids, timeout: 60) }
+        let networks = docker(["network", "ls", "-q", "--filter", "type=custom"]).stdout.split(separator: "\n").map(String.init)
+        if !networks.isEmpty { _ = docker(["network", "rm"] + networks, timeout: 60) }
         kill(pid, SIGTERM)
         var status: Int32 = 0
         waitpid(pid, &status, 0)
+        HostNetwork.cleanUp(bridges: [bridge])
         // Shims of containers that could not be removed: by the pid file in their directory.
         if let shims = try? FileManager.default.contentsOfDirectory(atPath: execRoot + "/shims") {
             for shim in shims {

@@ -121,11 +121,19 @@ extension Engine {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             try list.fileData().write(to: URL(fileURLWithPath: directory + "/\(network.name).conflist"), options: .atomic)
-            try await Blocking.run { try Isolation().add(bridge: network.bridge, isInternal: network.isInternal) }
+            try await Blocking.run {
+                try Isolation().add(bridge: network.bridge, isInternal: network.isInternal)
+                if let subnet = IPv4Subnet(network.subnet) {
+                    try HostInterface.ensureBridge(network.bridge, gateway: network.gateway, prefixLength: subnet.prefixLength)
+                }
+            }
             try database.saveNetwork(network)
         } catch {
             try? FileManager.default.removeItem(atPath: directory + "/\(network.name).conflist")
-            await Blocking.run { Isolation().remove(bridge: network.bridge, isInternal: network.isInternal) }
+            await Blocking.run {
+                Isolation().remove(bridge: network.bridge, isInternal: network.isInternal)
+                HostInterface.deleteLink(network.bridge)
+            }
             throw EngineError.system("creating network \(network.name): \(error)")
         }
         networks[network.id] = network
@@ -211,7 +219,14 @@ extension Engine {
             logger.error("networks could not be prepared: \(error)")
         }
         for network in networks.values where !network.isBuiltinWithoutBridge {
-            do { try await Blocking.run { try Isolation().add(bridge: network.bridge, isInternal: network.isInternal) } } catch {
+            do {
+                try await Blocking.run {
+                    try Isolation().add(bridge: network.bridge, isInternal: network.isInternal)
+                    if let subnet = IPv4Subnet(network.subnet) {
+                        try HostInterface.ensureBridge(network.bridge, gateway: network.gateway, prefixLength: subnet.prefixLength)
+                    }
+                }
+            } catch {
                 logger.error("isolation rules for network \(network.name): \(error)")
             }
         }

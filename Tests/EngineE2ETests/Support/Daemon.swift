@@ -46,6 +46,8 @@ final class Daemon: @unchecked Sendable {
     var logPath: String { dir + "/berthd.log" }
     let binDir: String
     let startedAt = Date()
+    /// This daemon's default bridge (unique, so test daemons never share one).
+    let bridge = HostNetwork.uniqueBridgeName()
 
     private let lock = NSLock()
     private var process: ChildProcess?
@@ -110,7 +112,7 @@ final class Daemon: @unchecked Sendable {
     /// Starts berthd and waits for `GET /_ping` to answer OK.
     func launch(timeout: Double = 30) throws {
         let child = try ChildProcess.spawn(
-            [binDir + "/berthd", "--root", root, "--exec-root", execRoot, "-H", host],
+            [binDir + "/berthd", "--root", root, "--exec-root", execRoot, "-H", host, "--bridge", bridge],
             environment: baseEnvironment(), stdout: .file(logPath), stderr: .file(logPath))
         lock.withLock {
             process = child
@@ -250,8 +252,12 @@ final class Daemon: @unchecked Sendable {
                 let rm = runCommand(["docker", "rm", "-f"] + present.sorted(), environment: environment, timeout: 60)
                 if rm.status != 0 { FileHandle.standardError.write(Data("berth-e2e: teardown: \(rm)\n".utf8)) }
             }
+            let networks = runCommand(["docker", "network", "ls", "-q", "--filter", "type=custom"], environment: environment, timeout: 30)
+            let ids = networks.stdout.split(separator: "\n").map(String.init)
+            if !ids.isEmpty { _ = runCommand(["docker", "network", "rm"] + ids, environment: environment, timeout: 60) }
         }
         terminate()
+        HostNetwork.cleanUp(bridges: [bridge])
         ids.formUnion(HostCleanup.containerIDs(under: root))
         ids.formUnion(HostCleanup.containerIDs(under: execRoot))
         let shims = HostCleanup.killBerthProcesses(under: dir)
