@@ -44,7 +44,7 @@ extension EngineE2E {
             #expect(eventually { httpGet("http://127.0.0.1:\(port)/") == "hello from webhost\n" }, "loopback reaches the container")
             let host = try #require(hostAddress())
             #expect(httpGet("http://\(host):\(port)/") == "hello from webhost\n", "the host's own address reaches it")
-            let hairpin = d.docker("run", "--rm", "busybox", "wget", "-qO-", "-T", "5", "http://\(host):\(port)/")
+            let hairpin = d.docker("run", "--rm", "busybox", "timeout", "5", "wget", "-qO-", "http://\(host):\(port)/")
             #expect(hairpin.stdout == "hello from webhost\n", "another container reaches it through the host port: \(hairpin)")
             #expect(d.dockerOK("port", name).out == "80/tcp -> 0.0.0.0:\(port)")
             let ports = d.dockerOK("inspect", "-f", "{{json .NetworkSettings.Ports}}", name).out
@@ -54,17 +54,56 @@ extension EngineE2E {
             #expect(httpGet("http://\(ip):80/") == "hello from webhost\n", "the host reaches the container's own address")
         }
 
+        /// busybox has no UDP server: a static echo server built from C for the test, bind-mounted in.
+        static let udpEcho: String? = {
+            let dir = NSTemporaryDirectory() + "berth-udp-echo-\(getpid())"
+            try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            let source = """
+                #include <arpa/inet.h>
+                #include <stdio.h>
+                #include <string.h>
+                #include <sys/socket.h>
+                int main(void) {
+                    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+                    struct sockaddr_in a; memset(&a, 0, sizeof a);
+                    a.sin_family = AF_INET; a.sin_port = htons(5353);
+                    if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0) { perror("bind"); return 1; }
+                    char buf[2048]; struct sockaddr_in from; socklen_t len;
+                    for (;;) {
+                        len = sizeof from;
+                        ssize_t n = recvfrom(fd, buf, sizeof buf, 0, (struct sockaddr *)&from, &len);
+                        if (n <= 0) continue;
+                        printf("got %.*s\\n", (int)n, buf); fflush(stdout);
+                        sendto(fd, buf, n, 0, (struct sockaddr *)&from, len);
+                    }
+                }
+                """
+            try? source.write(toFile: dir + "/echo.c", atomically: true, encoding: .utf8)
+            let built = runCommand(["gcc", "-static", "-O2", "-o", dir + "/udp-echo", dir + "/echo.c"], timeout: 60)
+            return built.status == 0 ? dir + "/udp-echo" : nil
+        }()
+
         @Test func udpPortIsPublished() throws {
             let d = try currentDaemon()
+            let echo = try #require(Self.udpEcho, "gcc -static builds the UDP echo server")
             let name = uniqueName("udp"), port = freePort(udp: true)
             defer { d.docker("rm", "-f", name) }
-            d.dockerOK("run", "-d", "--name", name, "-p", "\(port):5353/udp", "busybox", "nc", "-u", "-l", "-p", "5353")
+            d.dockerOK("run", "-d", "--name", name, "-p", "\(port):5353/udp", "-v", "\(echo):/udp-echo:ro", "busybox", "/udp-echo")
             #expect(d.dockerOK("port", name, "5353/udp").out == "0.0.0.0:\(port)")
-            let sent = eventually(timeout: 10, interval: 0.3) {
-                _ = runCommand(["bash", "-c", "echo datagram-over-udp | busybox nc -u -w1 127.0.0.1 \(port)"], timeout: 5)
-                return d.docker("logs", name).stdout.contains("datagram-over-udp")
-            }
-            #expect(sent, "the datagram reached the container: \(d.docker("logs", name))")
+            let script = """
+                import socket, sys
+                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(1)
+                for _ in range(10):
+                    s.sendto(b"datagram-over-udp", ("127.0.0.1", \(port)))
+                    try:
+                        print(s.recvfrom(100)[0].decode()); sys.exit(0)
+                    except socket.timeout:
+                        pass
+                sys.exit(1)
+                """
+            let reply = runCommand(["python3", "-c", script], timeout: 30)
+            #expect(reply.status == 0 && reply.stdout == "datagram-over-udp\n", "the echo came back: \(reply)")
+            #expect(d.docker("logs", name).stdout.contains("got datagram-over-udp"))
         }
 
         @Test func publishAllTakesFreeHostPorts() throws {
@@ -88,13 +127,14 @@ extension EngineE2E {
             // The client started first: its hosts file learns the server when the server joins.
             #expect(eventually { d.docker("exec", client, "ping", "-c1", "-W2", server).status == 0 }, "ping by name")
             #expect(d.docker("exec", client, "ping", "-c1", "-W2", "api").status == 0, "ping by alias")
-            let page = d.docker("exec", client, "wget", "-qO-", "-T", "5", "http://api/")
+            let page = d.docker("exec", client, "timeout", "5", "wget", "-qO-", "http://api/")
             #expect(page.stdout.hasPrefix("hello from"), "\(page)")
             // The server resolves the client too, and forgets it when it leaves.
             #expect(d.docker("exec", server, "ping", "-c1", "-W2", client).status == 0)
             d.dockerOK("rm", "-f", client)
             #expect(!d.dockerOK("exec", server, "cat", "/etc/hosts").stdout.contains(client))
             let inspect = d.dockerOK("network", "inspect", "-f", "{{range .Containers}}{{.Name}} {{end}}", net).out
+                .trimmingCharacters(in: .whitespaces)
             #expect(inspect == server, "\(inspect)")
         }
 
@@ -140,7 +180,7 @@ extension EngineE2E {
             d.dockerOK("run", "-d", "--name", owner, "busybox", "sh", "-c", httpdScript)
             let ownerIP = d.dockerOK("inspect", "-f", "{{.NetworkSettings.IPAddress}}", owner).out
             let joined = d.dockerOK("run", "--rm", "--network", "container:\(owner)", "busybox", "sh", "-c",
-                                    "ip -4 -o addr show eth0; wget -qO- -T 5 http://127.0.0.1/")
+                                    "ip -4 -o addr show eth0; timeout 5 wget -qO- http://127.0.0.1/")
             #expect(joined.stdout.contains(ownerIP + "/"), "same namespace, same address: \(joined)")
             #expect(joined.stdout.contains("hello from"), "the owner's loopback service: \(joined)")
         }

@@ -135,7 +135,11 @@ extension Engine {
         var requested = networking?.endpointsConfig ?? [:]
         if requested[primaryName] == nil && !(requested.count == 1 && ["", "default"].contains(mode)) { requested[primaryName] = EndpointSettings() }
         for (name, settings) in requested {
-            let network = try lookupNetwork(name == "default" ? "bridge" : name)
+            // Not docker's 404: its CLI takes a 404 from create for a missing image and pulls.
+            let network: NetworkDefinition
+            do { network = try lookupNetwork(name == "default" ? "bridge" : name) } catch {
+                throw EngineError.invalid(error.message)
+            }
             if network.isBuiltinWithoutBridge {
                 throw EngineError.invalid("container cannot be connected to network \(network.name) and others")
             }

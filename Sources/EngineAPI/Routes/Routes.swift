@@ -19,7 +19,6 @@ enum Routes {
             (.GET, "/events", system.events),
             (.GET, "/system/df", system.diskUsage),
             (.POST, "/build/prune", system.buildPrune),
-            (.POST, "/networks/prune", system.networkPrune),
 
             (.GET, "/containers/json", containers.list),
             (.POST, "/containers/create", containers.create),
