@@ -78,13 +78,13 @@ public enum HostInterface {
     /// the subnet visible to the next network's choice of a free pool.
     public static func ensureBridge(_ name: String, gateway: String, prefixLength: Int) throws {
         if !exists(name) {
-            let add = Isolation.execute(ipTool, ["link", "add", "name", name, "type", "bridge"])
+            let add = NetworkRules.execute(ipTool, ["link", "add", "name", name, "type", "bridge"])
             if add.status != 0 && !exists(name) {
                 throw CNIFailure(network: name, plugin: "ip", command: "link add", message: add.output)
             }
         }
-        _ = Isolation.execute(ipTool, ["addr", "replace", "\(gateway)/\(prefixLength)", "dev", name])
-        let up = Isolation.execute(ipTool, ["link", "set", name, "up"])
+        _ = NetworkRules.execute(ipTool, ["addr", "replace", "\(gateway)/\(prefixLength)", "dev", name])
+        let up = NetworkRules.execute(ipTool, ["link", "set", name, "up"])
         if up.status != 0 { throw CNIFailure(network: name, plugin: "ip", command: "link set up", message: up.output) }
     }
 
@@ -93,7 +93,7 @@ public enum HostInterface {
     /// Deletes a link (a bridge whose network is gone). Missing links are fine.
     public static func deleteLink(_ name: String) {
         guard exists(name) else { return }
-        _ = Isolation.execute(ipTool, ["link", "delete", name])
+        _ = NetworkRules.execute(ipTool, ["link", "delete", name])
     }
 
     /// True when a link with that name exists.

@@ -287,7 +287,7 @@ extension EngineE2E {
 
         func observe(_ d: Daemon) -> HostState {
             let links = HostNetwork.links().filter { $0.hasPrefix("veth") }
-            let rules = Set(HostNetwork.rules().filter { !$0.contains("BERTH-ISOLATION") || $0.contains(" -i ") })
+            let rules = Set(HostNetwork.rules())
             let netns = ((try? FileManager.default.contentsOfDirectory(atPath: d.execRoot + "/netns")) ?? []).sorted()
             var leases: [String] = []
             let ipam = d.root + "/network/ipam"

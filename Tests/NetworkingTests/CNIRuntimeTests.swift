@@ -71,12 +71,13 @@ struct CNIRuntimeTests {
         #expect(scene.leases().count == 1)
         let veth = try #require(result.hostInterfaces(excluding: scene.network.bridge).first)
         #expect(HostInterface.exists(veth))
-        #expect(rules().contains(attachment.containerID) || rules() != rulesBefore)
         try scene.runtime.check(scene.list, attachment)
         try scene.runtime.delete(scene.list, attachment)
         #expect(scene.leases().isEmpty)
         #expect(!HostInterface.exists(veth))
-        #expect(rules() == rulesBefore || !rules().contains("10.251."), "the per-container rules are gone")
+        // Only this test's rules are compared: other processes may change iptables meanwhile.
+        let mine = { (text: String) in text.split(separator: "\n").filter { $0.contains(attachment.containerID) || $0.contains(scene.network.subnet.dropLast(4)) } }
+        #expect(mine(rules()) == mine(rulesBefore), "the per-container rules are gone")
     }
 
     @Test func aPluginFailingMidAddIsRolledBack() throws {

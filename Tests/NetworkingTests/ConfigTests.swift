@@ -10,18 +10,17 @@ import Testing
         try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     }
 
-    @Test func bridgeNetworkChainsBridgePortmapFirewall() throws {
+    @Test func bridgeNetworkChainsBridgeAndPortmap() throws {
         let list = try CNIConfList.bridgeNetwork(network, ipamDataDirectory: "/var/lib/x/ipam")
-        #expect(list.pluginTypes == ["bridge", "portmap", "firewall"])
+        #expect(list.pluginTypes == ["bridge", "portmap"])
         let bridge = try object(list.plugins[0])
         #expect(bridge["bridge"] as? String == "berth-ababababa")
-        #expect(bridge["ipMasq"] as? Bool == true)
+        #expect(bridge["ipMasq"] as? Bool == false, "NAT is a per-network rule")
         let ipam = try #require(bridge["ipam"] as? [String: Any])
         #expect(ipam["type"] as? String == "host-local" && ipam["dataDir"] as? String == "/var/lib/x/ipam")
         var internalNet = network
         internalNet.isInternal = true
         let closed = try object(try CNIConfList.bridgeNetwork(internalNet, ipamDataDirectory: "/d").plugins[0])
-        #expect(closed["ipMasq"] as? Bool == false)
         #expect((closed["ipam"] as? [String: Any])?["routes"] == nil, "no default route out of an internal network")
     }
 
@@ -34,8 +33,8 @@ import Testing
         #expect(((portmap["prevResult"] as? [String: Any])?["ips"] as? [Any])?.count == 1)
         let runtime = try #require(portmap["runtimeConfig"] as? [String: Any])
         #expect(runtime["portMappings"] != nil && runtime["ips"] == nil, "portmap declares portMappings only")
-        let firewall = try object(try list.pluginInput(2, prevResult: nil, runtimeConfig: ["portMappings": mappings]))
-        #expect(firewall["runtimeConfig"] == nil && firewall["prevResult"] == nil)
+        let bridge = try object(try list.pluginInput(0, prevResult: nil, runtimeConfig: ["portMappings": mappings]))
+        #expect(bridge["runtimeConfig"] == nil && bridge["prevResult"] == nil, "bridge declares ips only")
     }
 
     @Test func conflistFileRoundTrips() throws {

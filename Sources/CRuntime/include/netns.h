@@ -4,7 +4,7 @@
 extern "C" {
 #endif
 
-/// Creates a new network namespace and pins it with a bind mount on `path` (an existing
+/// Creates a new network namespace with `lo` up and pins it with a bind mount on `path` (an existing
 /// empty file). The unshare runs on a short-lived thread of its own, so no other thread of
 /// the caller ever changes namespace. 0, or -errno; `*step` names the step that failed.
 int berth_netns_create(const char *path, const char **step);

@@ -12,7 +12,7 @@ extension Engine {
     }
 
     /// Prepares the container's network before its spec is built: for bridge networks a pinned
-    /// namespace, `lo` up, one CNI ADD per network (eth0, eth1, …; published ports on the
+    /// namespace (`lo` up), one CNI ADD per network (eth0, eth1, …; published ports on the
     /// first), host ports held. On failure everything done so far is undone.
     func setUpNetworking(_ record: inout ContainerRecord) async throws(EngineError) -> NetworkPlan {
         let mode = record.hostConfig.networkMode ?? "default"
@@ -35,7 +35,6 @@ extension Engine {
         record.sandboxKey = netns
         let id = record.id
         do {
-            try await Blocking.run { _ = try cni.add(.loopback, CNIAttachment(containerID: id, netns: netns, ifName: "lo")) }
             if mode != "none" {
                 var endpoints = endpoints(of: record)
                 let order = try attachOrder(record, endpoints)
@@ -119,10 +118,7 @@ extension Engine {
             endpoints[networkID] = endpoint
         }
         if record.endpoints != nil { record.endpoints = endpoints }
-        if record.sandboxKey != nil {
-            await Blocking.run { try? cni.delete(.loopback, CNIAttachment(containerID: id, netns: netns, ifName: "lo")) }
-            NetNS.remove(at: netns)
-        }
+        if record.sandboxKey != nil { NetNS.remove(at: netns) }
         for reservation in portReservations.removeValue(forKey: id) ?? [] { reservation.release() }
         record.publishedPorts = nil
         record.sandboxKey = nil

@@ -114,7 +114,7 @@ extension Engine {
         return network
     }
 
-    /// Writes the conflist, the isolation rules and the record of a new network.
+    /// Writes the conflist, the host rules (NAT, forwarding, isolation), the bridge and the record of a new network.
     func install(_ network: NetworkDefinition) async throws(EngineError) {
         let list = try conflist(network)
         let directory = configuration.networkDirectory + "/conf"
@@ -122,7 +122,7 @@ extension Engine {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             try list.fileData().write(to: URL(fileURLWithPath: directory + "/\(network.name).conflist"), options: .atomic)
             try await Blocking.run {
-                try Isolation().add(bridge: network.bridge, isInternal: network.isInternal)
+                try NetworkRules().add(bridge: network.bridge, subnet: network.subnet, isInternal: network.isInternal)
                 if let subnet = IPv4Subnet(network.subnet) {
                     try HostInterface.ensureBridge(network.bridge, gateway: network.gateway, prefixLength: subnet.prefixLength)
                 }
@@ -131,7 +131,7 @@ extension Engine {
         } catch {
             try? FileManager.default.removeItem(atPath: directory + "/\(network.name).conflist")
             await Blocking.run {
-                Isolation().remove(bridge: network.bridge, isInternal: network.isInternal)
+                NetworkRules().remove(bridge: network.bridge, subnet: network.subnet, isInternal: network.isInternal)
                 HostInterface.deleteLink(network.bridge)
             }
             throw EngineError.system("creating network \(network.name): \(error)")
@@ -167,7 +167,7 @@ extension Engine {
                     try? cni.delete(list, CNIAttachment(containerID: container, netns: "", ifName: ifName))
                 }
             }
-            Isolation().remove(bridge: network.bridge, isInternal: network.isInternal)
+            NetworkRules().remove(bridge: network.bridge, subnet: network.subnet, isInternal: network.isInternal)
             HostInterface.deleteLink(network.bridge)
             try? FileManager.default.removeItem(atPath: directory + "/ipam/" + network.name)
             try? FileManager.default.removeItem(atPath: directory + "/cache/" + network.name)
@@ -221,13 +221,13 @@ extension Engine {
         for network in networks.values where !network.isBuiltinWithoutBridge {
             do {
                 try await Blocking.run {
-                    try Isolation().add(bridge: network.bridge, isInternal: network.isInternal)
+                    try NetworkRules().add(bridge: network.bridge, subnet: network.subnet, isInternal: network.isInternal)
                     if let subnet = IPv4Subnet(network.subnet) {
                         try HostInterface.ensureBridge(network.bridge, gateway: network.gateway, prefixLength: subnet.prefixLength)
                     }
                 }
             } catch {
-                logger.error("isolation rules for network \(network.name): \(error)")
+                logger.error("host rules for network \(network.name): \(error)")
             }
         }
     }
@@ -268,10 +268,6 @@ extension Engine {
                 await Blocking.run { try? cni.delete(list, CNIAttachment(containerID: container, netns: netns, ifName: ifName)) }
                 logger.info("released a network attachment left by a crash", metadata: ["network": "\(network.name)", "container": "\(container.prefix(12))"])
             }
-        }
-        let loopback = CNIConfList.loopback
-        for container in cni.cachedAttachments(network: loopback.name).map(\.containerID) where !running.contains(container) {
-            await Blocking.run { try? cni.delete(loopback, CNIAttachment(containerID: container, netns: "", ifName: "lo")) }
         }
         let pinned = (try? FileManager.default.contentsOfDirectory(atPath: configuration.netnsDirectory)) ?? []
         let keep = Set(running.map { String($0.prefix(16)) })

@@ -58,9 +58,9 @@ public struct CNIConfList: Sendable, Equatable {
 }
 
 extension CNIConfList {
-    /// The plugin chain for a Berth bridge network: `bridge` (with `host-local` addresses and
-    /// NAT unless internal), `portmap` for published ports, `firewall` so forwarding works
-    /// when the host's FORWARD policy drops, and `tuning`.
+    /// The plugin chain for a Berth bridge network: `bridge` (gateway on the bridge, hairpin,
+    /// addresses from `host-local`) and `portmap` for published ports. NAT and forwarding
+    /// accepts are per-network rules (``NetworkRules``), not per-container plugin work.
     public static func bridgeNetwork(_ network: NetworkDefinition, ipamDataDirectory: String) throws -> CNIConfList {
         var range: [String: Any] = ["subnet": network.subnet, "gateway": network.gateway]
         if let ipRange = network.ipRange, let sub = IPv4Subnet(ipRange) {
@@ -72,19 +72,12 @@ extension CNIConfList {
         ]
         if !network.isInternal { ipam["routes"] = [["dst": "0.0.0.0/0"]] }
         let bridge: [String: Any] = [
-            "type": "bridge", "bridge": network.bridge, "isGateway": true, "ipMasq": !network.isInternal,
-            "hairpinMode": true, "ipam": ipam,
-            "capabilities": ["ips": true],
+            "type": "bridge", "bridge": network.bridge, "isGateway": true, "ipMasq": false,
+            "hairpinMode": true, "ipam": ipam, "capabilities": ["ips": true],
         ]
         let portmap: [String: Any] = ["type": "portmap", "snat": true, "capabilities": ["portMappings": true]]
-        let firewall: [String: Any] = ["type": "firewall", "backend": "iptables"]
-        return CNIConfList(name: network.name, plugins: try [bridge, portmap, firewall].map {
+        return CNIConfList(name: network.name, plugins: try [bridge, portmap].map {
             try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys])
         })
-    }
-
-    /// The loopback plugin alone: brings `lo` up in a namespace Berth created.
-    public static var loopback: CNIConfList {
-        CNIConfList(name: "berth-loopback", plugins: [Data(#"{"type":"loopback"}"#.utf8)])
     }
 }

@@ -32,7 +32,7 @@ public struct CNIRuntime: Sendable {
     }
 
     /// True when the host has the plugins Berth's bridge networks need.
-    public var pluginsAvailable: Bool { ["bridge", "host-local", "portmap", "firewall", "loopback"].allSatisfy { plugin($0) != nil } }
+    public var pluginsAvailable: Bool { ["bridge", "host-local", "portmap"].allSatisfy { plugin($0) != nil } }
 
     /// ADD: runs every plugin of `list` in order, each given the previous result. When a plugin
     /// fails, the plugins already run are undone with DEL (in reverse) before the error is thrown.

@@ -45,18 +45,21 @@ enum HostNetwork {
     /// the last daemon also removes shared chains the test run created.
     static func cleanUp(bridges: [String]) {
         for bridge in bridges where !bridge.isEmpty {
-            for rule in [["BERTH-ISOLATION-STAGE-1", "-i", bridge, "!", "-o", bridge, "-j", "BERTH-ISOLATION-STAGE-2"],
-                         ["BERTH-ISOLATION-STAGE-2", "-o", bridge, "-j", "DROP"],
-                         ["BERTH-ISOLATION-STAGE-1", "-i", bridge, "!", "-o", bridge, "-j", "DROP"],
-                         ["BERTH-ISOLATION-STAGE-1", "!", "-i", bridge, "-o", bridge, "-j", "DROP"]] {
-                while status(["/usr/sbin/iptables", "-w", "-D"] + rule) == 0 {}
+            // Every rule of a BERTH-* chain that names the bridge.
+            for table in ["filter", "nat"] {
+                for line in run(["/usr/sbin/iptables-save", "-t", table]).split(separator: "\n")
+                where line.hasPrefix("-A BERTH-") && shellWords(String(line)).contains(bridge) {
+                    var words = shellWords(String(line))
+                    words[0] = "-D"
+                    _ = status(["/usr/sbin/iptables", "-w", "-t", table] + words)
+                }
             }
             if access("/sys/class/net/\(bridge)", F_OK) == 0 { _ = run(["/usr/sbin/ip", "link", "delete", bridge]) }
         }
         let last = lock.withLock { liveDaemons -= 1; return liveDaemons <= 0 }
         guard last else { return }
         let created = chains().subtracting(chainsBefore)
-        let shared = ["filter:BERTH-ISOLATION-STAGE-1", "filter:BERTH-ISOLATION-STAGE-2", "filter:CNI-ADMIN", "filter:CNI-FORWARD",
+        let shared = ["filter:BERTH-FORWARD", "filter:BERTH-ISOLATION-STAGE-1", "filter:BERTH-ISOLATION-STAGE-2", "nat:BERTH-POSTROUTING",
                       "nat:CNI-HOSTPORT-DNAT", "nat:CNI-HOSTPORT-MASQ", "nat:CNI-HOSTPORT-SETMARK"]
         for name in shared where created.contains(name) {
             let parts = name.split(separator: ":").map(String.init)
