@@ -17,8 +17,6 @@ public struct DockerfileError: Error, Sendable, Equatable, CustomStringConvertib
         case expansion
         /// A stage problem: unknown `--target` or `--from`, a stage used before it is defined.
         case stage
-        /// An ARG or ENV whose value refers back to itself.
-        case referenceLoop
         /// An instruction before the first FROM, or an empty Dockerfile.
         case structure
     }
