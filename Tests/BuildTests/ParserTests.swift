@@ -159,3 +159,17 @@ private func nodes(_ text: String) throws -> [DockerfileNode] { try Dockerfile.p
 @Test func byteOrderMarkIsIgnored() throws {
     #expect(try nodes("\u{FEFF}FROM a\n")[0].command == "from")
 }
+
+@Test func parseTreeJSONHasDockersSplit() throws {
+    let file = try Dockerfile.parse("FROM a\nENV k v w\nONBUILD RUN --network=none x\nCOPY <<EOF /f\nhi\nEOF\n")
+    let tree = ParseTree(file)
+    #expect(tree.instructions.map(\.keyword) == ["from", "env", "onbuild", "copy"])
+    #expect(tree.instructions[1].keyValues == [KeyValue(key: "k", value: "v w", usesEquals: false)])
+    #expect(tree.instructions[2].trigger?.node.flags == ["--network=none"])
+    #expect(tree.instructions[2].trigger?.node.startLine == 3)
+    #expect(tree.instructions[3].heredocs.first?.content == "hi\n")
+    let json = try tree.json()
+    #expect(json.contains("\"usesEquals\" : false"))
+    #expect(json.contains("\"startLine\" : 4"))
+    #expect(json.contains("\"endLine\" : 6"))
+}

@@ -65,3 +65,11 @@ func rejectsLikeDocker(_ input: String) {
     #expect(result.matched == ["PWD"])
     #expect(result.unmatched == ["NOPE"])
 }
+
+@Test(arguments: [
+    ("${FOO#*x*y}", "xxyy", "y"), ("${FOO#*}", "xxyy", "xxyy"), ("${FOO##*x}", "xxyy", "yy"), ("${FOO#?\\?}", "???y", "?y"),
+    ("${FOO%%\\**}", "xx**", "xx"), ("${FOO%y}", "xxyy", "xxy"), ("${FOO/x/z}", "xxyy", "zxyy"), ("${FOO//x/z}", "xxyy", "zzyy"),
+])
+func patternModifiers(_ input: String, _ value: String, _ expected: String) throws {
+    #expect(try ShellLexer().processWord(input, environment: ShellEnvironment(["FOO=" + value])) == expected)
+}
