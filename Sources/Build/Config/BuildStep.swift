@@ -93,12 +93,14 @@ public struct CopyStep: Sendable, Equatable {
     public var excludes: [String]
     /// The shell in force, for the legacy history text.
     public var shell: [String]
+    /// The destination as written (variables expanded, not resolved), which docker's history shows.
+    public var requestedDestination: String
 
     /// Creates a COPY step.
     public init(
         isAdd: Bool, sources: [String], sourceContents: [HeredocSource] = [], destination: String, from: CopySource? = nil,
         chown: String? = nil, chmod: String? = nil, link: Bool = false, parents: Bool = false, excludes: [String] = [],
-        shell: [String] = ["/bin/sh", "-c"]
+        shell: [String] = ["/bin/sh", "-c"], requestedDestination: String? = nil
     ) {
         self.isAdd = isAdd
         self.sources = sources
@@ -111,5 +113,6 @@ public struct CopyStep: Sendable, Equatable {
         self.parents = parents
         self.excludes = excludes
         self.shell = shell
+        self.requestedDestination = requestedDestination ?? destination
     }
 }

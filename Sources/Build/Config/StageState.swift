@@ -165,7 +165,7 @@ public struct StageState: Sendable, Equatable {
             let entrypoint = resolve(line)
             let keepCommand = commandSet
             updateConfig { config in
-                config.entrypoint = entrypoint
+                config.entrypoint = entrypoint.isEmpty ? nil : entrypoint
                 if !keepCommand { config.cmd = nil }
             }
             return step(instruction, instruction.command, .metadata, nop("ENTRYPOINT " + GoFormat.quoteList(entrypoint)))
@@ -210,10 +210,12 @@ public struct StageState: Sendable, Equatable {
                     startPeriod: nonZero(check.startPeriod), startInterval: nonZero(check.startInterval),
                     retries: (check.retries ?? 0) == 0 ? nil : check.retries)
             }
+            // docker 20.10's HealthConfig has no StartInterval; it is shown only when used.
+            var durations = [check.interval, check.timeout, check.startPeriod]
+            if (check.startInterval ?? 0) != 0 { durations.append(check.startInterval) }
             let text =
                 "&{" + GoFormat.quoteList(check.test ?? []) + " "
-                + [check.interval, check.timeout, check.startPeriod, check.startInterval]
-                .map { GoFormat.quote(GoFormat.duration($0 ?? 0)) }.joined(separator: " ")
+                + durations.map { GoFormat.quote(GoFormat.duration($0 ?? 0)) }.joined(separator: " ")
                 + " " + GoFormat.quoteRune(check.retries ?? 0) + "}"
             return step(instruction, instruction.command, .metadata, nop("HEALTHCHECK " + text))
         case .shell(let shell):
@@ -310,7 +312,8 @@ public struct StageState: Sendable, Equatable {
         }
         let copyStep = CopyStep(
             isAdd: isAdd, sources: expanded.sources, sourceContents: expanded.sourceContents, destination: destination, from: from,
-            chown: expanded.chown, chmod: expanded.chmod, link: copy.link, parents: copy.parents, excludes: copy.excludes, shell: shell)
+            chown: expanded.chown, chmod: expanded.chmod, link: copy.link, parents: copy.parents, excludes: copy.excludes, shell: shell,
+            requestedDestination: expanded.destination)
         let history = History(createdBy: copyStep.createdBy(sourceDigest: "<sources>"))
         var result = step(instruction, isAdd ? .add(expanded) : .copy(expanded), .copy(copyStep), history)
         result.cacheKey = ([instruction.keyword, destination, expanded.chown ?? "", expanded.chmod ?? "", copy.link ? "link" : "",
@@ -352,8 +355,10 @@ private func nonZero(_ value: Int64?) -> Int64? { (value ?? 0) == 0 ? nil : valu
 
 extension CopyStep {
     /// The legacy builder's history text for this copy, given docker's source digest text
-    /// (`file:<hex>`, `dir:<hex>` or `multi:<hex>`): `/bin/sh -c #(nop) COPY file:… in /dst `.
+    /// (`file:<hex>`, `dir:<hex>` or `multi:<hex>`): `/bin/sh -c #(nop) COPY file:… in dst/ `,
+    /// with docker's `--chown=u:g` glued to the digest (`COPY --chown=1:1file:…`).
     public func createdBy(sourceDigest: String) -> String {
-        (shell + ["#(nop) \(isAdd ? "ADD" : "COPY") \(sourceDigest) in \(destination) "]).joined(separator: " ")
+        let chown = chown.map { "--chown=" + $0 } ?? ""
+        return (shell + ["#(nop) \(isAdd ? "ADD" : "COPY") \(chown)\(sourceDigest) in \(requestedDestination) "]).joined(separator: " ")
     }
 }
