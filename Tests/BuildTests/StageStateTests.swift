@@ -226,3 +226,29 @@ private func baseImage(_ config: ContainerConfig) -> ImageConfig {
     #expect(config.entrypoint == ["/app", "x"] && config.cmd == ["/bin/bash", "-c", "echo hi"])
     #expect(config.workingDir == "/srv/web" && config.onBuild == ["RUN make"] && config.shell == ["/bin/bash", "-c"])
 }
+
+@Test func cacheKeysFollowWhatTheStepDependsOn() throws {
+    func key(_ text: String, _ args: [String: String] = [:]) throws -> String { try build(text, buildArgs: args).1.last!.cacheKey }
+    let run = "FROM scratch\nARG V\nRUN make\n"
+    #expect(try key(run, ["V": "1"]) == key(run, ["V": "1"]))
+    #expect(try key(run, ["V": "1"]) != key(run, ["V": "2"]))
+    #expect(try key("FROM scratch\nRUN <<EOF\n#!/bin/sh\na\nEOF\n") != key("FROM scratch\nRUN <<EOF\n#!/bin/sh\nb\nEOF\n"))
+    #expect(try key("FROM scratch\nCOPY <<EOF /f\na\nEOF\n") != key("FROM scratch\nCOPY <<EOF /f\nb\nEOF\n"))
+    #expect(try key("FROM scratch\nUSER a\nRUN x\n") != key("FROM scratch\nUSER b\nRUN x\n"))
+    #expect(try key("FROM scratch\nCOPY a /x\n") != key("FROM scratch\nCOPY --chown=1 a /x\n"))
+}
+
+@Test func triggerErrorsPointAtFrom() throws {
+    let base = ImageConfig(
+        architecture: "amd64", os: "linux", config: ContainerConfig(onBuild: ["FORM x"]), rootfs: RootFS(diffIDs: []))
+    let plan = try DockerfileStages.parse("FROM parent\n").plan()
+    var state = StageState(plan: plan, base: base)
+    do {
+        _ = try state.takeOnBuildTriggers(lines: SourceLines(start: 4, end: 4))
+        Issue.record("accepted")
+    } catch {
+        #expect(error.description == "Dockerfile:4: unknown instruction: FORM")
+    }
+    #expect(state.resolveSource("0") == .stage(0))
+    #expect(state.resolveSource("alpine") == .image("alpine"))
+}

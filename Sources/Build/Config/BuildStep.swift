@@ -20,8 +20,10 @@ public struct BuildStep: Sendable, Equatable {
     public var action: BuildStepAction
     /// The history entry docker writes (for COPY/ADD see `CopyStep.createdBy(sourceDigest:)`).
     public var history: History
-    /// Text that identifies this step for the build cache, with the parent image: instruction,
-    /// expanded arguments, build args and the config fields it depends on.
+    /// Text that identifies this step for the build cache, to be combined with the parent image:
+    /// the instruction with its arguments expanded, and for RUN the build args, Env, user, working
+    /// directory, network, mounts and heredoc bodies; for COPY/ADD the destination, flags, sources
+    /// and heredoc contents (the executor adds the digest of the copied files' content).
     public var cacheKey: String
 
     /// Creates a step.
