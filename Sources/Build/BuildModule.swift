@@ -1,2 +1,0 @@
-/// The builder (issue 6): Dockerfile parsing, planning, cache and execution.
-public enum BuildModule {}
