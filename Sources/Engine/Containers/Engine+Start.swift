@@ -34,14 +34,15 @@ extension Engine {
         var clock = StepClock()
         let image = try resolveImageForContainer(record)
         clock.mark("resolve image")
+        var plan = NetworkPlan(namespace: .new)
         do {
             try await runBlocking { [images] in
                 try images.remountRootFS(image: image, containerID: id, target: bundle + "/rootfs")
             }
             clock.mark("mount rootfs")
             try await copyUpVolumes(record, rootfs: bundle + "/rootfs")
-            let plan = try await setUpNetworking(&record)
-            clock.mark("network")
+            plan = try await setUpNetworking(&record)
+            clock.mark("network namespace")
             let input = try await specInput(for: record, image: image, network: plan)
             clock.mark("spec input")
             var spec = try ContainerSpecBuilder.build(input)
@@ -51,6 +52,7 @@ extension Engine {
             encoder.outputFormatting = [.sortedKeys]
             try encoder.encode(spec).write(to: URL(fileURLWithPath: bundle + "/config.json"), options: .atomic)
         } catch {
+            _ = await plan.pending?.result
             await tearDownNetworking(&record)
             await releaseRootFS(id)
             failAttachers(id)
@@ -71,6 +73,7 @@ extension Engine {
         do {
             launched = try await Blocking.run { try launcher.launch(request) }
         } catch {
+            _ = await plan.pending?.result
             await tearDownNetworking(&record)
             await releaseRootFS(id)
             try? FileManager.default.removeItem(atPath: shimDirectory)
@@ -83,6 +86,17 @@ extension Engine {
         }
         shimChildren[id] = launched.shim
         clock.mark("shim + runtime create")
+        do { try await finishNetworking(&record, plan) } catch {
+            await discardShim(id)
+            await tearDownNetworking(&record)
+            await releaseRootFS(id)
+            record.state.error = error.message
+            record.state.exitCode = 128
+            try? commit(record)
+            failAttachers(id)
+            throw error
+        }
+        clock.mark("network")
         await releaseAttachers(id, target: AttachTarget(socket: configuration.shimSocket(id), tty: record.config.tty == true))
         let socket = configuration.shimSocket(id)
         // Watch before the process starts: a process that exits at once must not beat the watcher.

@@ -3,17 +3,28 @@ import Foundation
 import Networking
 
 extension Engine {
-    /// The network namespace a starting container gets, and where its hosts/resolv/hostname
-    /// files come from.
+    /// The network namespace a starting container gets, where its hosts/resolv/hostname files
+    /// come from, and the CNI ADDs still running for it.
     struct NetworkPlan {
         var namespace: NetworkNamespace
         /// For `container:<id>`: the other container, whose files are shared.
         var sharedWith: ContainerRecord?
+        /// The ADDs, running while the shim and runtime create the container (the process only
+        /// starts after ``finishNetworking(_:_:)`` applied their results).
+        var pending: Task<[String: CNIResult], Error>?
+    }
+
+    /// One CNI ADD to run: network, interface, ports.
+    struct PendingAttach: Sendable {
+        var networkID: String
+        var list: CNIConfList
+        var attachment: CNIAttachment
     }
 
     /// Prepares the container's network before its spec is built: for bridge networks a pinned
-    /// namespace (`lo` up), one CNI ADD per network (eth0, eth1, …; published ports on the
-    /// first), host ports held. On failure everything done so far is undone.
+    /// namespace (`lo` up), the host ports held, and one CNI ADD per network (eth0, eth1, …;
+    /// published ports on the first) started in the background. On failure everything done so
+    /// far is undone.
     func setUpNetworking(_ record: inout ContainerRecord) async throws(EngineError) -> NetworkPlan {
         let mode = record.hostConfig.networkMode ?? "default"
         if mode == "host" { return NetworkPlan(namespace: .host) }
@@ -27,33 +38,74 @@ extension Engine {
             return NetworkPlan(namespace: .join(path: path), sharedWith: other)
         }
         let netns = configuration.netnsPath(record.id)
-        let cni = self.cni
         do {
             NetNS.remove(at: netns)
             try NetNS.create(at: netns)
         } catch { throw EngineError.system("\(error)") }
         record.sandboxKey = netns
-        let id = record.id
+        guard mode != "none" else { return NetworkPlan(namespace: .join(path: netns)) }
+        var work: [PendingAttach] = []
         do {
-            if mode != "none" {
-                var endpoints = endpoints(of: record)
-                let order = try attachOrder(record, endpoints)
-                let (mappings, published, reservations) = try reservePorts(record)
-                portReservations[id] = reservations
-                record.publishedPorts = published
-                for (index, networkID) in order.enumerated() {
-                    guard var endpoint = endpoints[networkID] else { continue }
-                    try await attach(&endpoint, container: record, ifName: "eth\(index)", ports: index == 0 ? mappings : [])
-                    endpoints[networkID] = endpoint
-                    record.endpoints = endpoints
-                }
-                record.endpoints = endpoints
+            let endpoints = endpoints(of: record)
+            let order = try attachOrder(record, endpoints)
+            let (mappings, published, reservations) = try reservePorts(record)
+            portReservations[record.id] = reservations
+            record.publishedPorts = published
+            for (index, networkID) in order.enumerated() {
+                guard let endpoint = endpoints[networkID], let network = networks[networkID] else { continue }
+                let ports = index == 0 ? mappings : []
+                work.append(PendingAttach(
+                    networkID: networkID, list: try conflist(network, withPorts: !ports.isEmpty),
+                    attachment: CNIAttachment(containerID: record.id, netns: netns, ifName: "eth\(index)", portMappings: ports,
+                                              requestedIPs: endpoint.requestedIP.map { [$0] } ?? [])))
             }
         } catch {
             await tearDownNetworking(&record)
-            throw (error as? EngineError) ?? EngineError.system("\(error)")
+            throw error
         }
-        return NetworkPlan(namespace: .join(path: netns))
+        let cni = self.cni
+        let pending = Task.detached { () throws -> [String: CNIResult] in
+            var results: [String: CNIResult] = [:]
+            for item in work {
+                results[item.networkID] = try await Blocking.run { try cni.add(item.list, item.attachment) }
+            }
+            return results
+        }
+        return NetworkPlan(namespace: .join(path: netns), pending: pending)
+    }
+
+    /// Waits for the plan's ADDs and records what they gave (addresses, interfaces), rewrites
+    /// the container's hosts file with its own addresses. On failure the caller tears down.
+    func finishNetworking(_ record: inout ContainerRecord, _ plan: NetworkPlan) async throws(EngineError) {
+        guard let pending = plan.pending else { return }
+        let results: [String: CNIResult]
+        do { results = try await pending.value } catch {
+            throw EngineError.system("failed to set up container networking: \(error)")
+        }
+        var endpoints = endpoints(of: record)
+        let order = (try? attachOrder(record, endpoints)) ?? []
+        for (index, networkID) in order.enumerated() {
+            guard var endpoint = endpoints[networkID], let result = results[networkID], let network = networks[networkID] else { continue }
+            apply(result, to: &endpoint, network: network, ifName: "eth\(index)")
+            endpoints[networkID] = endpoint
+        }
+        record.endpoints = endpoints
+        try? EtcText.rewriteInPlace(configuration.bundle(record.id) + "/hosts", hostsText(record))
+    }
+
+    /// Fills an endpoint from an ADD result and lets 127.0.0.1 reach published ports.
+    func apply(_ result: CNIResult, to endpoint: inout Endpoint, network: NetworkDefinition, ifName: String) {
+        endpoint.endpointID = ContainerNames.newID()
+        endpoint.ifName = ifName
+        if let ip = result.ip(on: ifName), let subnet = IPv4Subnet(ip.address) {
+            endpoint.ipAddress = String(ip.address.split(separator: "/")[0])
+            endpoint.prefixLength = subnet.prefixLength
+            endpoint.gateway = network.isInternal ? "" : (ip.gateway ?? network.gateway)
+        }
+        endpoint.macAddress = result.containerInterface(ifName)?.mac ?? ""
+        let hostSide = result.hostInterfaces(excluding: network.bridge)
+        endpoint.hostInterface = hostSide.first ?? ""
+        for name in hostSide { HostInterface.enableRouteLocalnet(name) }
     }
 
     /// The networks in interface order: the one the mode names first, then the rest by name.
@@ -74,10 +126,10 @@ extension Engine {
         }
     }
 
-    /// One CNI ADD: fills the endpoint from the result and lets 127.0.0.1 reach published ports.
+    /// One CNI ADD for a running container (`network connect`).
     func attach(_ endpoint: inout Endpoint, container record: ContainerRecord, ifName: String, ports: [PortMapping]) async throws(EngineError) {
         guard let network = networks[endpoint.networkID], let netns = record.sandboxKey else { return }
-        let list = try conflist(network)
+        let list = try conflist(network, withPorts: !ports.isEmpty)
         let attachment = CNIAttachment(containerID: record.id, netns: netns, ifName: ifName, portMappings: ports,
                                        requestedIPs: endpoint.requestedIP.map { [$0] } ?? [])
         let cni = self.cni
@@ -85,17 +137,7 @@ extension Engine {
         do { result = try await Blocking.run { try cni.add(list, attachment) } } catch {
             throw EngineError.system("failed to set up container networking: \(error)")
         }
-        endpoint.endpointID = ContainerNames.newID()
-        endpoint.ifName = ifName
-        if let ip = result.ip(on: ifName), let subnet = IPv4Subnet(ip.address) {
-            endpoint.ipAddress = String(ip.address.split(separator: "/")[0])
-            endpoint.prefixLength = subnet.prefixLength
-            endpoint.gateway = network.isInternal ? "" : (ip.gateway ?? network.gateway)
-        }
-        endpoint.macAddress = result.containerInterface(ifName)?.mac ?? ""
-        let hostSide = result.hostInterfaces(excluding: network.bridge)
-        endpoint.hostInterface = hostSide.first ?? ""
-        for name in hostSide { HostInterface.enableRouteLocalnet(name) }
+        apply(result, to: &endpoint, network: network, ifName: ifName)
     }
 
     /// CNI DEL for every attached endpoint, `lo`, the namespace and the held ports. Never throws:
@@ -106,12 +148,20 @@ extension Engine {
         let netns = record.sandboxKey ?? configuration.netnsPath(id)
         let published = (record.publishedPorts ?? [:])
         var endpoints = record.endpoints ?? endpoints(of: record)
-        for (networkID, var endpoint) in endpoints where endpoint.isAttached {
-            if let network = networks[networkID], let list = try? conflist(network) {
-                let attachment = CNIAttachment(containerID: id, netns: netns, ifName: endpoint.ifName,
-                                               portMappings: endpoint.ifName == "eth0" ? Self.mappings(published) : [])
-                do { try await Blocking.run { try cni.delete(list, attachment) } } catch {
-                    logger.error("network teardown of \(record.shortID): \(error)")
+        // With a namespace of this start, endpoints whose ADD result never arrived (a start that
+        // failed half-way) are DELeted under the name they were given: plugins tolerate absent things.
+        let order = record.sandboxKey == nil ? [] : ((try? attachOrder(record, endpoints)) ?? [])
+        let started = record.sandboxKey != nil && (record.hostConfig.networkMode ?? "") != "none"
+        for (networkID, var endpoint) in endpoints {
+            let ifName = endpoint.isAttached ? endpoint.ifName : (started ? order.firstIndex(of: networkID).map { "eth\($0)" } : nil)
+            guard let ifName else { continue }
+            if let network = networks[networkID] {
+                let ports = ifName == "eth0" ? Self.mappings(published) : []
+                if let list = try? conflist(network, withPorts: !ports.isEmpty) {
+                    let attachment = CNIAttachment(containerID: id, netns: netns, ifName: ifName, portMappings: ports)
+                    do { try await Blocking.run { try cni.delete(list, attachment) } } catch {
+                        logger.error("network teardown of \(record.shortID): \(error)")
+                    }
                 }
             }
             endpoint.detach()

@@ -89,10 +89,10 @@ extension Engine {
             throw EngineError(.forbidden, "container \(record.id) is not connected to network \(network.name)")
         }
         if endpoint.isAttached, let netns = record.sandboxKey {
-            let list = try conflist(network)
+            let ports = endpoint.ifName == "eth0" ? Self.mappings(record.publishedPorts ?? [:]) : []
+            let list = try conflist(network, withPorts: !ports.isEmpty)
             let cni = self.cni
-            let attachment = CNIAttachment(containerID: record.id, netns: netns, ifName: endpoint.ifName,
-                                           portMappings: endpoint.ifName == "eth0" ? Self.mappings(record.publishedPorts ?? [:]) : [])
+            let attachment = CNIAttachment(containerID: record.id, netns: netns, ifName: endpoint.ifName, portMappings: ports)
             do { try await Blocking.run { try cni.delete(list, attachment) } } catch {
                 if !force { throw EngineError.system("disconnecting \(record.name) from \(network.name): \(error)") }
             }

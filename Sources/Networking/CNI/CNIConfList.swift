@@ -16,6 +16,11 @@ public struct CNIConfList: Sendable, Equatable {
     /// The `type` of each plugin (the executable's name).
     public var pluginTypes: [String] { plugins.map { Self.type(of: $0) } }
 
+    /// The same list without the plugins of `type`.
+    public func without(_ type: String) -> CNIConfList {
+        CNIConfList(cniVersion: cniVersion, name: name, plugins: plugins.filter { Self.type(of: $0) != type })
+    }
+
     static func type(of plugin: Data) -> String {
         ((try? JSONSerialization.jsonObject(with: plugin)) as? [String: Any])?["type"] as? String ?? "?"
     }
