@@ -83,6 +83,46 @@ extension EngineE2E {
             return built.status == 0 ? dir + "/udp-echo" : nil
         }()
 
+        /// An "outside" host for NAT tests: a network namespace of the test's own behind a veth
+        /// pair, running a one-connection HTTP server that answers with the peer's address.
+        func withOutsideHost(_ body: (_ address: String, _ hostSide: String) throws -> Void) throws {
+            let tag = String(format: "%06x", UInt32.random(in: 0...0xffffff))
+            let ns = "berth-e2e-out-" + tag, outer = "bo" + tag, inner = "bi" + tag
+            let third = Int.random(in: 1...250)
+            let (hostSide, address) = ("10.216.\(third).1", "10.216.\(third).2")
+            defer {
+                _ = runCommand(["/usr/sbin/ip", "netns", "delete", ns], timeout: 10)
+                _ = runCommand(["/usr/sbin/ip", "link", "delete", outer], timeout: 10)
+            }
+            for argv in [["netns", "add", ns], ["link", "add", outer, "type", "veth", "peer", "name", inner],
+                         ["link", "set", inner, "netns", ns], ["addr", "add", hostSide + "/30", "dev", outer], ["link", "set", outer, "up"],
+                         ["-n", ns, "addr", "add", address + "/30", "dev", inner], ["-n", ns, "link", "set", inner, "up"],
+                         ["-n", ns, "link", "set", "lo", "up"]] {
+                let r = runCommand(["/usr/sbin/ip"] + argv, timeout: 10)
+                try #require(r.status == 0, "ip \(argv.joined(separator: " ")): \(r)")
+            }
+            let server = """
+                import socket
+                s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                s.bind(("\(address)", 7000)); s.listen(1); s.settimeout(8)
+                c, peer = s.accept(); c.recv(1000)
+                c.sendall(("HTTP/1.0 200 OK\\r\\n\\r\\nfrom " + peer[0] + "\\n").encode()); c.close()
+                """
+            let child = try ChildProcess.spawn(["/usr/sbin/ip", "netns", "exec", ns, "python3", "-c", server],
+                                               environment: ProcessInfo.processInfo.environment)
+            defer { _ = child.communicate(stdin: nil, timeout: 12) }
+            usleep(300_000)
+            try body(address, hostSide)
+        }
+
+        @Test func outboundTrafficIsMasqueraded() throws {
+            let d = try currentDaemon()
+            try withOutsideHost { address, hostSide in
+                let reply = d.docker("run", "--rm", "busybox", "wget", "-qO-", "http://\(address):7000/")
+                #expect(reply.stdout == "from \(hostSide)\n", "the outside host sees the host's address, not the container's: \(reply)")
+            }
+        }
+
         @Test func udpPortIsPublished() throws {
             let d = try currentDaemon()
             let echo = try #require(Self.udpEcho, "gcc -static builds the UDP echo server")
@@ -169,6 +209,10 @@ extension EngineE2E {
             #expect(d.docker("exec", a, "ping", "-c1", "-W2", b).status == 0, "members reach each other")
             #expect(d.docker("exec", a, "ping", "-c1", "-W1", outsideIP).status != 0, "nothing beyond the network")
             #expect(d.dockerOK("network", "inspect", "-f", "{{.Internal}}", net).out == "true")
+            try withOutsideHost { address, _ in
+                let out = d.docker("exec", a, "timeout", "3", "wget", "-qO-", "http://\(address):7000/")
+                #expect(out.status != 0, "no route out of an internal network: \(out)")
+            }
         }
 
         @Test func noneAndContainerNetworkModes() throws {

@@ -69,6 +69,7 @@ extension Engine {
         let old = record.name
         record.name = name
         try commit(record)
+        if record.isRunning { refreshHosts(attachedNetworkIDs(record)) }
         publish(record, "rename", extra: ["oldName": "/" + old])
     }
 

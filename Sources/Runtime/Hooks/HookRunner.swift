@@ -37,6 +37,11 @@ enum HookRunner {
             close(fds[1])
             throw .hookFailed(kind: kind, path: hook.path, reason: String(cString: strerror(r)))
         }
+        // A hook may exit without reading its stdin: the write must fail with EPIPE, not kill
+        // the runtime with SIGPIPE (ignored only around the write: a disposition of SIG_IGN
+        // would survive execve into a container started later).
+        let previous = signal(SIGPIPE, SIG_IGN)
+        defer { signal(SIGPIPE, previous) }
         state.withUnsafeBytes { buf in
             var off = 0
             while off < buf.count {
