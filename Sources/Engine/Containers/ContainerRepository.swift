@@ -43,42 +43,27 @@ public final class EngineDatabase: Sendable {
 
     /// Inserts or replaces `record`.
     public func save(_ record: ContainerRecord) throws {
-        let data = try Self.encoder.encode(record)
-        try pool.write { db in
-            try db.execute(sql: "INSERT OR REPLACE INTO containers (id, name, record) VALUES (?, ?, ?)",
-                           arguments: [record.id, record.name, data])
-        }
+        try upsert("containers", [("id", record.id), ("name", record.name)], record: record)
     }
 
     public func delete(containerID: String) throws {
-        try pool.write { db in try db.execute(sql: "DELETE FROM containers WHERE id = ?", arguments: [containerID]) }
+        try deleteRow("containers", where: "id", is: containerID)
     }
 
     /// Every stored container; a row that no longer decodes is reported, not hidden.
     public func allContainers() throws -> [ContainerRecord] {
-        let rows = try pool.read { db in try Row.fetchAll(db, sql: "SELECT id, record FROM containers") }
-        let decoder = JSONDecoder()
-        return try rows.map { row in
-            let data: Data = row["record"]
-            do { return try decoder.decode(ContainerRecord.self, from: data) } catch {
-                throw EngineError.system("container \(row["id"] as String? ?? "?"): stored record is unreadable: \(error)")
-            }
-        }
+        try records(ContainerRecord.self, in: "containers", key: "id")
     }
 
     public func saveVolume(_ record: VolumeRecord) throws {
-        let data = try Self.encoder.encode(record)
-        try pool.write { db in
-            try db.execute(sql: "INSERT OR REPLACE INTO volumes (name, record) VALUES (?, ?)", arguments: [record.name, data])
-        }
+        try upsert("volumes", [("name", record.name)], record: record)
     }
 
     public func deleteVolume(_ name: String) throws {
-        try pool.write { db in try db.execute(sql: "DELETE FROM volumes WHERE name = ?", arguments: [name]) }
+        try deleteRow("volumes", where: "name", is: name)
     }
 
     public func allVolumes() throws -> [VolumeRecord] {
-        let rows = try pool.read { db in try Row.fetchAll(db, sql: "SELECT record FROM volumes") }
-        return try rows.map { try JSONDecoder().decode(VolumeRecord.self, from: $0["record"] as Data) }
+        try records(VolumeRecord.self, in: "volumes", key: "name")
     }
 }
