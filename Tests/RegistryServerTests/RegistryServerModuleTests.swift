@@ -1,4 +1,4 @@
 import Testing
 @testable import RegistryServer
 
-@Test func moduleLinks() { _ = RegistryServerModule.self }
+@Test func moduleLinks() { _ = Registry.self }
