@@ -31,6 +31,11 @@ public struct Htpasswd: Sendable {
         try self.init(text: String(decoding: data, as: UTF8.self), path: path)
     }
 
+    /// An htpasswd line for a user, bcrypt-hashed with the `$2y$` prefix htpasswd writes.
+    public static func line(user: String, password: String, cost: UInt8 = 10) -> String {
+        "\(user):$2y$" + Bcrypt.hash(password, cost: cost).dropFirst(4)
+    }
+
     /// Whether the password matches the user's entry (bcrypt: slow by design; see ``CredentialCache``).
     func verify(user: String, password: String) -> Bool {
         guard var hash = entries[user] else { return false }

@@ -85,7 +85,7 @@ public struct Registry: Sendable {
                 exchange.user = try await authorize(request, name, .pull)
                 return try getManifest(name: name, reference: reference, head: method == .head)
             case .put:
-                exchange.user = try await authorize(request, name, .push, .pull)
+                exchange.user = try await authorize(request, name, .pull, .push)
                 return try await putManifest(request, name: name, reference: reference, exchange: exchange)
             case .delete:
                 exchange.user = try await authorize(request, name, .delete)
@@ -104,10 +104,10 @@ public struct Registry: Sendable {
             }
         case .uploads(let name):
             try Self.require(method, [.post])
-            exchange.user = try await authorize(request, name, .push, .pull)
+            exchange.user = try await authorize(request, name, .pull, .push)
             return try await startUpload(request, name: name, exchange: exchange)
         case .upload(let name, let id):
-            exchange.user = try await authorize(request, name, .push, .pull)
+            exchange.user = try await authorize(request, name, .pull, .push)
             switch method {
             case .get: return try await uploadStatus(name: name, id: id)
             case .patch: return try await patchUpload(request, name: name, id: id, exchange: exchange)
