@@ -39,11 +39,17 @@ extension Registry {
             defer { close(fd) }
             var offset = start
             let end = start + length
-            let chunk = 1 << 20
-            let allocator = ByteBufferAllocator()
+            // Two buffers, alternately refilled: by the time one comes round again the channel has
+            // written it, so clear() finds its storage unshared and reuses it. A download holds two
+            // chunks, and the allocator sees no churn.
+            let chunk = Int(min(Int64(256 << 10), length))
+            var buffers = [ByteBufferAllocator().buffer(capacity: chunk), ByteBufferAllocator().buffer(capacity: chunk)]
+            var turn = 0
             while offset < end {
                 let want = Int(min(Int64(chunk), end - offset))
-                var buffer = allocator.buffer(capacity: want)
+                var buffer = buffers[turn]
+                buffers[turn] = ByteBuffer()
+                buffer.clear()
                 let got = try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: want) { raw -> Int in
                     while true {
                         let count = pread(fd, raw.baseAddress!, want, off_t(offset))
@@ -54,6 +60,8 @@ extension Registry {
                 }
                 offset += Int64(got)
                 try await writer.write(buffer)
+                buffers[turn] = buffer
+                turn ^= 1
             }
             try await writer.finish(nil)
         }
