@@ -22,7 +22,7 @@ final class TestRegistry: Sendable {
         config.root = root + "/store"
         try configure(&config, root)
         var logger = Logger(label: "test-registry")
-        logger.logLevel = .warning
+        logger.logLevel = .critical
         let server = try RegistryServer(config: config, logger: logger)
         let (stream, continuation) = AsyncStream<Int>.makeStream()
         let task = Task {
