@@ -70,6 +70,19 @@ import Testing
         }
     }
 
+    @Test func emptyBlobRoundTrips() async throws {
+        try await withRegistry { registry in
+            let digest = try await registry.pushBlob("empty", [])
+            #expect(digest.string == "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+            let get = try await registry.send(.GET, "/v2/empty/blobs/\(digest)")
+            #expect(get.status == 200)
+            #expect(get.body.isEmpty)
+            #expect(get.header("Content-Length") == "0")
+            let range = try await registry.send(.GET, "/v2/empty/blobs/\(digest)", headers: [("Range", "bytes=0-10")])
+            #expect(range.status == 200)
+        }
+    }
+
     @Test func sha512DigestsAreAccepted() async throws {
         try await withRegistry { registry in
             let bytes = Array("sha512 content".utf8)

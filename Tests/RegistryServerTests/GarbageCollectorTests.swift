@@ -38,6 +38,9 @@ import Testing
             #expect(report.removedUploads.count == 1)
             #expect(registry.files(under: "blobs").isEmpty)
             #expect(registry.files(under: "uploads").isEmpty)
+            // The server forgets the collected upload.
+            let gone = try await registry.send(.PATCH, location, body: [2])
+            #expect(gone.errorCode == "BLOB_UPLOAD_UNKNOWN")
         }
     }
 }

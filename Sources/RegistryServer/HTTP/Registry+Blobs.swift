@@ -15,6 +15,10 @@ extension Registry {
         headers[.contentType] = "application/octet-stream"
         headers[.acceptRanges] = "bytes"
         headers[.eTag] = "\"\(digest.string)\""
+        if size == 0 {
+            headers[.contentLength] = "0"
+            return Response(status: .ok, headers: headers, body: ResponseBody())
+        }
         var range: ClosedRange<Int64> = 0...(size - 1)
         var status: HTTPResponse.Status = .ok
         if let header = request.headers[.range] {
@@ -28,9 +32,9 @@ extension Registry {
             status = .partialContent
             headers[.contentRange] = "bytes \(requested.lowerBound)-\(requested.upperBound)/\(size)"
         }
-        let length = size == 0 ? 0 : range.upperBound - range.lowerBound + 1
+        let length = range.upperBound - range.lowerBound + 1
         headers[.contentLength] = String(length)
-        if head || length == 0 { return Response(status: status, headers: headers, body: ResponseBody()) }
+        if head { return Response(status: status, headers: headers, body: ResponseBody()) }
         let path = storage.blobPath(digest)
         let start = range.lowerBound
         let body = ResponseBody(contentLength: Int(length)) { writer in

@@ -67,6 +67,10 @@ actor UploadManager {
         }
         let session: UploadSession
         if let known = idle.removeValue(forKey: id) {
+            // gc may have removed an abandoned upload this process still remembers.
+            guard access(known.directory, F_OK) == 0 else {
+                throw RegistryError(.blobUploadUnknown, "upload unknown", detail: id)
+            }
             session = known
         } else {
             session = try load(id)
