@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import NIOCore
 import OCI
 
 /// The distribution API over one storage root: routing, authorisation, and the handlers
@@ -35,9 +36,9 @@ public struct Registry: Sendable {
     }
 
     /// Answers one request; every error becomes the spec's JSON error body.
-    func respond(_ request: Request, exchange: Exchange) async -> Response {
+    func respond(_ request: Request, exchange: Exchange, eventLoop: (any EventLoop)? = nil) async -> Response {
         do {
-            return try await route(request, exchange: exchange)
+            return try await route(request, exchange: exchange, eventLoop: eventLoop)
         } catch let error as RegistryError {
             return Self.errorResponse(error, head: request.method == .head)
         } catch {
@@ -46,7 +47,7 @@ public struct Registry: Sendable {
         }
     }
 
-    private func route(_ request: Request, exchange: Exchange) async throws -> Response {
+    private func route(_ request: Request, exchange: Exchange, eventLoop: (any EventLoop)?) async throws -> Response {
         guard let route = Route(path: request.uri.path) else {
             throw RegistryError(.unsupported, "no such endpoint", detail: request.uri.path, status: .notFound)
         }
@@ -96,7 +97,7 @@ public struct Registry: Sendable {
             switch method {
             case .get, .head:
                 exchange.user = try await authorize(request, name, .pull)
-                return try getBlob(request, name: name, digest: digest, head: method == .head)
+                return try getBlob(request, name: name, digest: digest, head: method == .head, eventLoop: eventLoop)
             case .delete:
                 exchange.user = try await authorize(request, name, .delete)
                 return try deleteBlob(name: name, digest: digest)
@@ -167,7 +168,7 @@ public struct Registry: Sendable {
 /// The Hummingbird responder: runs ``Registry`` and writes the access log line.
 public struct RegistryResponder: HTTPResponder {
     /// The request context type.
-    public typealias Context = BasicRequestContext
+    public typealias Context = RegistryRequestContext
     let registry: Registry
     let logger: Logger
 
@@ -180,7 +181,7 @@ public struct RegistryResponder: HTTPResponder {
     public func respond(to request: Request, context: Context) async throws -> Response {
         let start = ContinuousClock.now
         let exchange = Registry.Exchange()
-        let response = await registry.respond(request, exchange: exchange)
+        let response = await registry.respond(request, exchange: exchange, eventLoop: context.eventLoop)
         let elapsed = ContinuousClock.now - start
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         logger.info("request", metadata: [
