@@ -17,7 +17,7 @@ public struct Registry: Sendable {
     /// Builds the registry for a configuration (opening storage, reading htpasswd and token key).
     public init(config: RegistryConfig) throws {
         storage = try RegistryStorage(root: config.root)
-        uploads = UploadManager(storage: storage)
+        uploads = UploadManager(storage: storage, limit: config.maxUploads ?? 1000)
         lock = StoreLock(root: config.root)
         readOnly = config.readOnly
         let credentials = try config.htpasswd.map { path throws(ConfigError) in CredentialCache(htpasswd: try Htpasswd(path: path)) }
@@ -65,9 +65,7 @@ public struct Registry: Sendable {
             return response
         case .base:
             exchange.user = try await auth.authorize(request, scopes: [])
-            var headers = HTTPFields()
-            headers[.dockerDistributionAPIVersion] = "registry/2.0"
-            return Self.json(Data("{}".utf8), headers: headers, head: method == .head)
+            return Self.json(Data("{}".utf8), head: method == .head)
         case .catalog:
             try Self.require(method, [.get])
             exchange.user = try await auth.authorize(request, scopes: [TokenAccess(type: "registry", name: "catalog", actions: ["*"])])
@@ -181,7 +179,9 @@ public struct RegistryResponder: HTTPResponder {
     public func respond(to request: Request, context: Context) async throws -> Response {
         let start = ContinuousClock.now
         let exchange = Registry.Exchange()
-        let response = await registry.respond(request, exchange: exchange, eventLoop: context.eventLoop)
+        var response = await registry.respond(request, exchange: exchange, eventLoop: context.eventLoop)
+        // distribution sends this on every answer, 401s included; clients use it to recognise a v2 registry.
+        response.headers[.dockerDistributionAPIVersion] = "registry/2.0"
         let elapsed = ContinuousClock.now - start
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         logger.info("request", metadata: [
