@@ -156,7 +156,7 @@ struct ImageRoutes: Sendable {
         return ArchiveRoutes.file(path, contentType: "application/x-tar")
     }
 
-    /// `fromSrc=-` imports the body; `fromImage` pulls (the registry client arrives with its own issue).
+    /// `fromSrc=-` imports the body; `fromImage` pulls from a registry.
     func create(_ request: APIRequest) async throws -> APIResponse {
         if let source = request.string("fromSrc") {
             guard source == "-" else { throw EngineError(.invalidParameter, "importing from a URL is not supported: \(source)") }
@@ -171,8 +171,8 @@ struct ImageRoutes: Sendable {
             }
         }
         let image = request.string("fromImage") ?? ""
-        let tag = request.string("tag").map { $0.isEmpty ? "" : ":" + $0 } ?? ""
-        throw EngineError(.notFound, "pull access denied for \(image)\(tag): this daemon has no registry client yet")
+        guard !image.isEmpty else { throw EngineError(.invalidParameter, "fromImage or fromSrc is required") }
+        return try await RegistryRoutes(engine: engine).pull(request, image: image, tag: request.string("tag"))
     }
 }
 

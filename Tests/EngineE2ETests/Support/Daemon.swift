@@ -46,6 +46,8 @@ final class Daemon: @unchecked Sendable {
     var logPath: String { dir + "/berthd.log" }
     let binDir: String
     let startedAt = Date()
+    /// More berthd flags (e.g. `--registry-mirror`).
+    let extraArguments: [String]
 
     private let lock = NSLock()
     private var process: ChildProcess?
@@ -58,8 +60,9 @@ final class Daemon: @unchecked Sendable {
         baseEnvironment(["DOCKER_HOST": host, "DOCKER_CONFIG": dir + "/docker-config", "DOCKER_CLI_HINTS": "false"])
     }
 
-    init(label: String) throws {
+    init(label: String, arguments: [String] = []) throws {
         self.label = label
+        extraArguments = arguments
         binDir = try Daemon.findBinDir()
         var template = Array("/tmp/berth-e2e-d-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw SpawnError("mkdtemp: \(String(cString: strerror(errno)))") }
@@ -69,8 +72,8 @@ final class Daemon: @unchecked Sendable {
     }
 
     /// Creates, launches and fills (busybox:latest) a daemon.
-    static func start(label: String) throws -> Daemon {
-        let daemon = try Daemon(label: label)
+    static func start(label: String, arguments: [String] = []) throws -> Daemon {
+        let daemon = try Daemon(label: label, arguments: arguments)
         do {
             try daemon.launch()
             try daemon.importBusybox()
@@ -110,7 +113,7 @@ final class Daemon: @unchecked Sendable {
     /// Starts berthd and waits for `GET /_ping` to answer OK.
     func launch(timeout: Double = 30) throws {
         let child = try ChildProcess.spawn(
-            [binDir + "/berthd", "--root", root, "--exec-root", execRoot, "-H", host],
+            [binDir + "/berthd", "--root", root, "--exec-root", execRoot, "-H", host] + extraArguments,
             environment: baseEnvironment(), stdout: .file(logPath), stderr: .file(logPath))
         lock.withLock {
             process = child
@@ -282,6 +285,7 @@ final class Daemon: @unchecked Sendable {
 /// `Daemon.current` inside.
 struct BerthDaemonTrait: SuiteTrait, TestScoping {
     let label: String
+    var arguments: [String] = []
     var isRecursive: Bool { false }
 
     func provideScope(for test: Test, testCase: Test.Case?,
@@ -290,7 +294,7 @@ struct BerthDaemonTrait: SuiteTrait, TestScoping {
             try await function()
             return
         }
-        let daemon = try Daemon.start(label: label)
+        let daemon = try Daemon.start(label: label, arguments: arguments)
         defer { daemon.tearDown() }
         try await Daemon.$current.withValue(daemon) {
             try await function()
@@ -301,6 +305,8 @@ struct BerthDaemonTrait: SuiteTrait, TestScoping {
 extension Trait where Self == BerthDaemonTrait {
     /// One berthd for the whole suite (and the suites nested in it, unless they bring their own).
     static func berthDaemon(_ label: String) -> Self { BerthDaemonTrait(label: label) }
+    /// A suite's own berthd started with more flags.
+    static func berthDaemon(_ label: String, arguments: [String]) -> Self { BerthDaemonTrait(label: label, arguments: arguments) }
 }
 
 /// The suite's daemon, or a failed requirement when there is none.

@@ -1,0 +1,229 @@
+// Pull, push and login through berthd against Debian's reference registry (docker-registry 2.8) on
+// a free loopback port, driven by the berth CLI, the real docker CLI and docker-py; plus the faults:
+// a malformed reference, an unknown manifest, a registry serving a blob that does not match its digest.
+import Foundation
+import Testing
+
+@Suite("registry end to end", .serialized,
+       .enabled(if: registryUnavailableReason == nil, Comment(rawValue: registryUnavailableReason ?? "")),
+       .berthDaemon("registry"))
+struct RegistryE2E {
+    /// Runs the berth CLI against `d` with a private credential directory.
+    @discardableResult
+    static func berth(_ d: Daemon, _ args: [String], stdin: String? = nil, timeout: Double = 120) -> CommandResult {
+        var env = d.environment
+        env["BERTH_HOST"] = d.host
+        env["BERTH_CONFIG"] = d.dir + "/berth-config"
+        return runCommand([d.binDir + "/berth"] + args, environment: env, stdin: stdin.map { Data($0.utf8) }, timeout: timeout)
+    }
+
+    /// Imports a fresh one-layer image `name` (busybox plus a marker file holding `marker`), so its
+    /// layer is in no other image.
+    static func makeImage(_ d: Daemon, _ name: String, marker: String) throws {
+        let rootfs = d.dir + "/rootfs-" + uniqueName("img")
+        let make = runCommand([packageRoot + "/scripts/make-busybox-rootfs", rootfs], timeout: 60)
+        guard make.status == 0 else { throw SpawnError("make-busybox-rootfs: \(make)") }
+        defer { try? FileManager.default.removeItem(atPath: rootfs) }
+        try Data((marker + "\n").utf8).write(to: URL(fileURLWithPath: rootfs + "/marker"))
+        let r = d.shell("tar -C '\(rootfs)' -c . | docker import -c 'CMD [\"sh\"]' - \(name)", timeout: 120)
+        guard r.status == 0 else { throw SpawnError("import: \(r)") }
+    }
+
+    /// True when the daemon's content store has blob `digest`.
+    static func hasBlob(_ d: Daemon, _ digest: String) -> Bool {
+        let hex = digest.replacingOccurrences(of: "sha256:", with: "")
+        return FileManager.default.fileExists(atPath: d.root + "/content/blobs/sha256/" + hex)
+    }
+
+    @Test func berthPushRemovePullAndRun() throws {
+        let d = try currentDaemon()
+        let registry = try ReferenceRegistry.start()
+        defer { registry.stop() }
+        let name = "\(registry.domain)/e2e/roundtrip:v1"
+        try Self.makeImage(d, name, marker: "round trip")
+        let layer = try #require(d.dockerOK("image", "inspect", "-f", "{{index .RootFS.Layers 0}}", name).lines.first)
+        _ = layer
+        let push = Self.berth(d, ["push", name])
+        #expect(push.status == 0, "\(push)")
+        #expect(push.stdout.contains("The push refers to repository [\(registry.domain)/e2e/roundtrip]"), "\(push)")
+        #expect(push.stdout.contains(": Pushed"), "\(push)")
+        #expect(matches(push.stdout, #"v1: digest: sha256:[0-9a-f]{64} size: \d+"#), "\(push)")
+
+        let again = Self.berth(d, ["push", name])
+        #expect(again.status == 0 && again.stdout.contains(": Layer already exists"), "a second push sends nothing: \(again)")
+
+        #expect(d.docker("rmi", name).status == 0)
+        #expect(d.docker("image", "inspect", name).status != 0)
+        let pull = Self.berth(d, ["pull", name])
+        #expect(pull.status == 0, "\(pull)")
+        #expect(pull.stdout.contains("v1: Pulling from e2e/roundtrip"), "\(pull)")
+        #expect(pull.stdout.contains(": Pull complete"), "\(pull)")
+        #expect(matches(pull.stdout, #"Digest: sha256:[0-9a-f]{64}"#), "\(pull)")
+        #expect(pull.stdout.contains("Status: Downloaded newer image for \(name)"), "\(pull)")
+        #expect(pull.lines.last == name, "the canonical name ends the output: \(pull)")
+        let run = d.docker("run", "--rm", name, "cat", "/marker")
+        #expect(run.status == 0 && run.stdout == "round trip\n", "the pulled image runs: \(run)")
+
+        let upToDate = Self.berth(d, ["pull", name])
+        #expect(upToDate.stdout.contains("Status: Image is up to date for \(name)"), "\(upToDate)")
+        d.docker("rmi", name)
+    }
+
+    @Test func dockerCLIPushesPullsAndRunsAMissingImage() throws {
+        let d = try currentDaemon()
+        let registry = try ReferenceRegistry.start()
+        defer { registry.stop() }
+        let name = "\(registry.domain)/e2e/cli:v2"
+        try Self.makeImage(d, name, marker: "docker cli")
+        let push = d.docker(["push", name], timeout: 120)
+        #expect(push.status == 0, "\(push)")
+        #expect(push.stdout.contains("Pushed") && push.stdout.contains("v2: digest: sha256:"), "\(push)")
+        #expect(d.docker("rmi", name).status == 0)
+
+        let pull = d.docker(["pull", name], timeout: 120)
+        #expect(pull.status == 0, "\(pull)")
+        #expect(pull.stdout.contains("Pull complete") && pull.stdout.contains("Status: Downloaded newer image for \(name)"), "\(pull)")
+        #expect(pull.lines.last == name, "\(pull)")
+        #expect(d.docker("rmi", name).status == 0)
+
+        // docker run of a missing image: the CLI sees "No such image" (404) and pulls it itself.
+        let run = d.docker(["run", "--rm", name, "cat", "/marker"], timeout: 120)
+        #expect(run.status == 0 && run.stdout == "docker cli\n", "\(run)")
+        #expect(run.stderr.contains("Unable to find image '\(name)' locally"), "\(run)")
+        #expect(run.stderr.contains("Pull complete"), "\(run)")
+        d.docker("rmi", name)
+    }
+
+    @Test func crossRepositoryMountOnPush() throws {
+        let d = try currentDaemon()
+        let registry = try ReferenceRegistry.start()
+        defer { registry.stop() }
+        let first = "\(registry.domain)/e2e/one:v1"
+        let second = "\(registry.domain)/e2e/two:v1"
+        try Self.makeImage(d, first, marker: "mount")
+        d.dockerOK("tag", first, second)
+        defer { d.docker("rmi", first, second) }
+        let push1 = Self.berth(d, ["push", first])
+        #expect(push1.status == 0 && push1.stdout.contains(": Pushed"), "\(push1)")
+        let push2 = Self.berth(d, ["push", second])
+        #expect(push2.status == 0, "\(push2)")
+        #expect(push2.stdout.contains(": Mounted from e2e/one"), "the layer is mounted, not uploaded: \(push2)")
+        #expect(!push2.stdout.contains(": Pushed"), "\(push2)")
+    }
+
+    @Test func dockerPyPullsAndPushes() throws {
+        let d = try currentDaemon()
+        guard dockerPyAvailable else { return }
+        let registry = try ReferenceRegistry.start()
+        defer { registry.stop() }
+        let repository = "\(registry.domain)/e2e/py"
+        try Self.makeImage(d, repository + ":v3", marker: "docker-py")
+        let script = """
+            import docker, json, sys
+            c = docker.DockerClient(base_url="unix://\(d.socket)", version="1.47", timeout=120)
+            out = c.images.push("\(repository)", tag="v3")
+            lines = [json.loads(l) for l in out.strip().splitlines()]
+            aux = [l["aux"] for l in lines if "aux" in l]
+            assert aux and aux[0]["Tag"] == "v3" and aux[0]["Digest"].startswith("sha256:"), out
+            assert not any("error" in l for l in lines), out
+            c.images.remove("\(repository):v3")
+            image = c.images.pull("\(repository)", tag="v3")
+            assert "\(repository):v3" in image.tags, image.tags
+            print(c.containers.run("\(repository):v3", ["cat", "/marker"], remove=True).decode(), end="")
+            c.images.remove("\(repository):v3")
+            """
+        let r = runCommand(["python3", "-c", script], environment: d.environment, timeout: 180)
+        #expect(r.status == 0 && r.stdout == "docker-py\n", "\(r)")
+    }
+
+    @Test func loginWithBasicAuthThenPushAndPull() throws {
+        let d = try currentDaemon()
+        let registry = try ReferenceRegistry.start(user: "alice", password: "s3cret-pw")
+        defer { registry.stop() }
+        let name = "\(registry.domain)/e2e/private:v1"
+        try Self.makeImage(d, name, marker: "private")
+        defer { d.docker("rmi", name) }
+
+        let anonymous = Self.berth(d, ["push", name])
+        #expect(anonymous.status != 0 && anonymous.stderr.contains("unauthorized"), "no credentials: \(anonymous)")
+
+        let wrong = Self.berth(d, ["login", "-u", "alice", "--password-stdin", registry.domain], stdin: "nope\n")
+        #expect(wrong.status != 0, "\(wrong)")
+        #expect(wrong.stderr.contains("login attempt to http://\(registry.domain)/v2/ failed with status: 401 Unauthorized"), "\(wrong)")
+
+        let login = Self.berth(d, ["login", "-u", "alice", "--password-stdin", registry.domain], stdin: "s3cret-pw\n")
+        #expect(login.status == 0 && login.stdout == "Login Succeeded\n", "\(login)")
+        let config = try String(contentsOfFile: d.dir + "/berth-config/config.json", encoding: .utf8)
+        #expect(config.contains(registry.domain) && config.contains(Data("alice:s3cret-pw".utf8).base64EncodedString()), "\(config)")
+
+        let push = Self.berth(d, ["push", name])
+        #expect(push.status == 0 && push.stdout.contains(": Pushed"), "\(push)")
+        #expect(d.docker("rmi", name).status == 0)
+        let pull = Self.berth(d, ["pull", name])
+        #expect(pull.status == 0 && pull.stdout.contains("Pull complete"), "\(pull)")
+
+        // The docker CLI logs in through POST /auth and sends X-Registry-Auth itself.
+        let dockerLogin = d.docker(["login", "-u", "alice", "--password-stdin", registry.domain], stdin: Data("s3cret-pw\n".utf8))
+        #expect(dockerLogin.status == 0 && dockerLogin.stdout.contains("Login Succeeded"), "\(dockerLogin)")
+        let dockerPush = d.docker(["push", name], timeout: 120)
+        #expect(dockerPush.status == 0 && dockerPush.stdout.contains("Layer already exists"), "\(dockerPush)")
+        d.docker("logout", registry.domain)
+
+        let logout = Self.berth(d, ["logout", registry.domain])
+        #expect(logout.status == 0 && logout.stdout == "Removing login credentials for \(registry.domain)\n", "\(logout)")
+        let denied = Self.berth(d, ["pull", name + "-nope"])
+        #expect(denied.status != 0, "\(denied)")
+    }
+
+    @Test func badInputIsRefusedClearly() throws {
+        let d = try currentDaemon()
+        let registry = try ReferenceRegistry.start()
+        defer { registry.stop() }
+        let malformed = try d.api("POST", "/v1.47/images/create?fromImage=UPPER&tag=latest")
+        #expect(malformed.status == 400, "\(malformed.text)")
+        #expect(malformed.text.contains("invalid reference format: repository name (library/UPPER) must be lowercase"), "\(malformed.text)")
+
+        let name = "\(registry.domain)/e2e/known:v1"
+        try Self.makeImage(d, name, marker: "known")
+        defer { d.docker("rmi", name) }
+        #expect(Self.berth(d, ["push", name]).status == 0)
+        let unknown = d.docker(["pull", "\(registry.domain)/e2e/known:nosuch"], timeout: 60)
+        #expect(unknown.status != 0, "\(unknown)")
+        #expect(unknown.stderr.contains("manifest for \(registry.domain)/e2e/known:nosuch not found: manifest unknown: manifest unknown"),
+                "\(unknown)")
+        let missingLocal = d.docker(["push", "\(registry.domain)/e2e/never:v1"], timeout: 60)
+        #expect(missingLocal.status != 0 && missingLocal.stderr.contains("An image does not exist locally with the tag"), "\(missingLocal)")
+    }
+
+    @Test func blobNotMatchingItsDigestLeavesNothing() throws {
+        let d = try currentDaemon()
+        let fake = try BadBlobRegistry.start()
+        defer { fake.stop() }
+        let name = "\(fake.domain)/e2e/liar:v1"
+        let pull = Self.berth(d, ["pull", name])
+        #expect(pull.status != 0, "\(pull)")
+        #expect(pull.stderr.contains("verification failed for digest \(fake.layerDigest)"), "the error names the digest: \(pull)")
+        #expect(!Self.hasBlob(d, fake.layerDigest), "the bad layer never became a blob")
+        let ingest = (try? FileManager.default.contentsOfDirectory(atPath: d.root + "/content/ingest")) ?? []
+        #expect(ingest.isEmpty, "no partial ingest file is left: \(ingest)")
+        #expect(d.docker("image", "inspect", name).status != 0, "no image was tagged")
+    }
+
+    @Test func dockerHubPullsGoThroughTheMirror() throws {
+        let d = try currentDaemon()
+        let mirror = try ReferenceRegistry.start()
+        defer { mirror.stop() }
+        let source = "\(mirror.domain)/library/mirrored:v1"
+        try Self.makeImage(d, source, marker: "from the mirror")
+        #expect(Self.berth(d, ["push", source]).status == 0)
+        d.docker("rmi", source)
+        let second = try Daemon.start(label: "registry-mirror", arguments: ["--registry-mirror", "http://\(mirror.domain)"])
+        defer { second.tearDown() }
+        let pull = runCommand([second.binDir + "/berth", "pull", "mirrored:v1"],
+                              environment: second.environment.merging(["BERTH_HOST": second.host]) { $1 }, timeout: 120)
+        #expect(pull.status == 0, "\(pull)")
+        #expect(pull.lines.last == "docker.io/library/mirrored:v1", "\(pull)")
+        let run = second.docker(["run", "--rm", "mirrored:v1", "cat", "/marker"], timeout: 60)
+        #expect(run.status == 0 && run.stdout == "from the mirror\n", "\(run)")
+    }
+}
