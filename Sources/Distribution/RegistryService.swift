@@ -16,7 +16,7 @@ public final class RegistryService: Sendable {
     /// A service keeping its blob-source record under `root/distribution`.
     public init(configuration: RegistryConfiguration, root: String) {
         self.configuration = configuration
-        transport = RegistryTransport()
+        transport = RegistryTransport.shared
         sources = BlobSources(directory: root + "/distribution/blob-sources")
     }
 

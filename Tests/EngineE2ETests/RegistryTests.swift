@@ -66,6 +66,23 @@ struct RegistryE2E {
 
         let upToDate = Self.berth(d, ["pull", name])
         #expect(upToDate.stdout.contains("Status: Image is up to date for \(name)"), "\(upToDate)")
+
+        // The raw stream, as dockerd writes it.
+        #expect(d.docker("rmi", name).status == 0)
+        let raw = try d.api("POST", "/v1.47/images/create?fromImage=\(registry.domain)/e2e/roundtrip&tag=v1", timeout: 60)
+        #expect(raw.status == 200)
+        let messages = raw.text.split(separator: "\n").compactMap { parseJSON(String($0)) as? [String: Any] }
+        #expect(messages.first?["status"] as? String == "Pulling from e2e/roundtrip" && messages.first?["id"] as? String == "v1", "\(raw.text)")
+        let downloading = messages.filter { $0["status"] as? String == "Downloading" }
+        #expect(!downloading.isEmpty, "\(raw.text)")
+        for message in downloading {
+            let detail = message["progressDetail"] as? [String: Any]
+            #expect((detail?["total"] as? Int ?? 0) > 0 && (detail?["current"] as? Int) != nil, "\(message)")
+            #expect((message["progress"] as? String)?.hasPrefix("[") == true, "\(message)")
+            #expect((message["id"] as? String)?.count == 12, "\(message)")
+        }
+        #expect(messages.contains { $0["status"] as? String == "Pull complete" && ($0["progressDetail"] as? [String: Any])?.isEmpty == true })
+        #expect(messages.last?["status"] as? String == "Status: Downloaded newer image for \(name)", "\(raw.text)")
         d.docker("rmi", name)
     }
 
@@ -181,7 +198,8 @@ struct RegistryE2E {
         defer { registry.stop() }
         let malformed = try d.api("POST", "/v1.47/images/create?fromImage=UPPER&tag=latest")
         #expect(malformed.status == 400, "\(malformed.text)")
-        #expect(malformed.text.contains("invalid reference format: repository name (library/UPPER) must be lowercase"), "\(malformed.text)")
+        let message = (parseJSON(malformed.text) as? [String: Any])?["message"] as? String
+        #expect(message == "invalid reference format: repository name (library/UPPER) must be lowercase", "\(malformed.text)")
 
         let name = "\(registry.domain)/e2e/known:v1"
         try Self.makeImage(d, name, marker: "known")

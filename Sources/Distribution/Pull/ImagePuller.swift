@@ -40,7 +40,7 @@ public struct ImagePuller: Sendable {
         let (repository, root) = try await resolve(reference, credentials: credentials)
         let familiar = reference.familiarString
         progress(ProgressEvent(id: reference.digest?.string ?? reference.tag ?? "latest",
-                               status: "Pulling from " + reference.familiarName))
+                               status: "Pulling from " + reference.path))
         let (manifestDescriptor, manifest, index, documents) = try await pickManifest(root, in: repository, familiar: familiar)
         let configBytes = try await repository.blobBytes(manifest.config)
         let config: ImageConfig

@@ -7,8 +7,12 @@ import NIOHTTP1
 /// insecure registries), the authentication state shared by every session (challenges and tokens
 /// by registry host), and which scheme each insecure registry answered on.
 ///
-/// One per process (berthd holds it for its lifetime); `shutdown()` before dropping it.
+/// `shared` lives as long as the process (an HTTPClient must be shut down before it is released,
+/// which a daemon exiting on SIGTERM would not do); others must be `shutdown()` before being dropped.
 public final class RegistryTransport: Sendable {
+    /// The process-wide transport.
+    public static let shared = RegistryTransport()
+
     let secure: HTTPClient
     let unverified: HTTPClient
     let auth = AuthState()
