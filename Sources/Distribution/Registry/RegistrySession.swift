@@ -31,24 +31,27 @@ public struct RegistrySession: Sendable {
 
     // MARK: Connecting
 
-    /// Settles the scheme (an insecure registry that does not speak TLS is used over plain HTTP) and
-    /// learns the endpoint's challenge from `GET /v2/`. Returns that response's status.
+    /// Settles the scheme and learns the endpoint's challenge from `GET /v2/`; returns that status.
+    ///
+    /// An insecure registry is asked over plain HTTP first, then over TLS without verification (the
+    /// answer is remembered per host). dockerd tries TLS first, but a TLS hello sent to a plain HTTP
+    /// server waits for a line end that never comes until the connect timeout; a plain request sent
+    /// to a TLS server fails at once.
     @discardableResult
     public mutating func connect() async throws(RegistryError) -> Int {
         if endpoint.isInsecure, endpoint.scheme == "https" {
             if let known = await transport.auth.scheme(for: endpoint.host) {
                 endpoint.scheme = known
             } else {
-                do {
-                    let status = try await ping()
-                    await transport.auth.setScheme("https", for: endpoint.host)
-                    return status
-                } catch {
-                    endpoint.scheme = "http"
-                    let status = try await ping()
+                endpoint.scheme = "http"
+                if let status = try? await ping() {
                     await transport.auth.setScheme("http", for: endpoint.host)
                     return status
                 }
+                endpoint.scheme = "https"
+                let status = try await ping()
+                await transport.auth.setScheme("https", for: endpoint.host)
+                return status
             }
         }
         return try await ping()
