@@ -111,6 +111,36 @@ struct RegistryE2E {
         d.docker("rmi", name)
     }
 
+    @Test func multiPlatformIndexPullsLinuxAmd64() throws {
+        let d = try currentDaemon()
+        let registry = try ReferenceRegistry.start()
+        defer { registry.stop() }
+        let repository = "\(registry.domain)/e2e/multi"
+        var pushed: [String: (digest: String, size: String)] = [:]
+        for arch in ["arm64", "amd64"] {
+            try Self.makeImage(d, "\(repository):\(arch)", marker: "image for \(arch)")
+            let push = Self.berth(d, ["push", "\(repository):\(arch)"])
+            let fields = try #require(push.lines.first { $0.hasPrefix("\(arch): digest: ") }, "\(push)").split(separator: " ")
+            pushed[arch] = (String(fields[2]), String(fields[4]))
+            d.docker("rmi", "\(repository):\(arch)")
+        }
+        let entries = ["arm64", "amd64"].map { arch in
+            #"{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"\#(pushed[arch]!.digest)","size":\#(pushed[arch]!.size),"platform":{"architecture":"\#(arch)","os":"linux"}}"#
+        }
+        let index = #"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[\#(entries.joined(separator: ","))]}"#
+        let put = runCommand(["curl", "-sf", "-D", "-", "-o", "/dev/null", "-X", "PUT", "-H", "Content-Type: application/vnd.oci.image.index.v1+json",
+                              "--data-binary", index, "http://\(repository.replacingOccurrences(of: "/e2e/", with: "/v2/e2e/"))/manifests/multi"])
+        #expect(put.status == 0, "\(put)")
+        let indexDigest = try #require(put.stdout.split(separator: "\r\n").first { $0.lowercased().hasPrefix("docker-content-digest:") }
+            .map { String($0.split(separator: " ").last ?? "") }, "\(put)")
+        let pull = d.docker(["pull", "\(repository):multi"], timeout: 120)
+        #expect(pull.status == 0, "\(pull)")
+        #expect(pull.stdout.contains("Digest: \(indexDigest)"), "the tag names the index: \(pull)")
+        let run = d.docker(["run", "--rm", "\(repository):multi", "cat", "/marker"], timeout: 60)
+        #expect(run.stdout == "image for amd64\n", "linux/amd64 was picked from the index: \(run)")
+        d.docker("rmi", "\(repository):multi")
+    }
+
     @Test func crossRepositoryMountOnPush() throws {
         let d = try currentDaemon()
         let registry = try ReferenceRegistry.start()
