@@ -139,6 +139,16 @@ struct RegistryE2E {
         let run = d.docker(["run", "--rm", "\(repository):multi", "cat", "/marker"], timeout: 60)
         #expect(run.stdout == "image for amd64\n", "linux/amd64 was picked from the index: \(run)")
         d.docker("rmi", "\(repository):multi")
+
+        // By digest: the arm64 manifest itself, whatever the host.
+        let byDigest = "\(repository)@\(pushed["arm64"]!.digest)"
+        let pinned = d.docker(["pull", byDigest], timeout: 120)
+        #expect(pinned.status == 0 && pinned.lines.last == byDigest, "\(pinned)")
+        let runPinned = d.docker(["run", "--rm", byDigest, "cat", "/marker"], timeout: 60)
+        #expect(runPinned.stdout == "image for arm64\n", "\(runPinned)")
+        let digests = d.docker("image", "inspect", "-f", "{{json .RepoDigests}} {{json .RepoTags}}", byDigest)
+        #expect(digests.out == "[\"\(byDigest)\"] []", "\(digests)")
+        d.docker("rmi", byDigest)
     }
 
     @Test func crossRepositoryMountOnPush() throws {

@@ -9,8 +9,18 @@ struct ImageRoutes: Sendable {
     let engine: Engine
 
     func summary(_ view: ImageView, containers: Int) -> ImageSummary {
-        ImageSummary(id: view.id, repoTags: view.names.map(Engine.familiarName).sorted(), repoDigests: [],
+        ImageSummary(id: view.id, repoTags: Self.tags(view), repoDigests: Self.digests(view),
                      created: view.created.seconds, size: view.size, labels: view.labels, containers: Int64(containers))
+    }
+
+    /// The names that are tags (familiar form); names pinned by digest (a pull by digest) are repo digests.
+    static func tags(_ view: ImageView) -> [String] {
+        view.names.filter { !$0.contains("@") }.map(Engine.familiarName).sorted()
+    }
+
+    /// The `repo@digest` names.
+    static func digests(_ view: ImageView) -> [String] {
+        view.names.filter { $0.contains("@") }.map(Engine.familiarName).sorted()
     }
 
     func list(_ request: APIRequest) async throws -> APIResponse {
@@ -57,7 +67,7 @@ struct ImageRoutes: Sendable {
         let cc = c.config
         let config = DockerAPI.ImageConfig(user: cc?.user, env: cc?.env, cmd: cc?.cmd, workingDir: cc?.workingDir,
                                            entrypoint: cc?.entrypoint, labels: cc?.labels)
-        var inspect = ImageInspect(id: view.id, repoTags: view.names.map(Engine.familiarName).sorted(), repoDigests: [],
+        var inspect = ImageInspect(id: view.id, repoTags: Self.tags(view), repoDigests: Self.digests(view),
                                    created: c.created, config: config, architecture: c.architecture, os: c.os, size: view.size,
                                    rootFS: .init(type: "layers", layers: view.resolved.diffIDs.map(\.string)))
         inspect.config?.exposedPorts = cc?.exposedPorts.map { Dictionary(uniqueKeysWithValues: $0.keys.map { ($0, EmptyObject()) }) }
