@@ -232,6 +232,42 @@ struct RegistryE2E {
         #expect(denied.status != 0, "\(denied)")
     }
 
+    @Test func bearerTokenFlowWithAnonymousPullAndAuthenticatedPush() throws {
+        let d = try currentDaemon()
+        let registry = try ReferenceRegistry.start(user: "bob", password: "t0ken-pw", token: true)
+        defer { registry.stop() }
+        let name = "\(registry.domain)/e2e/tok:v1"
+        let other = "\(registry.domain)/e2e/tok2:v1"
+        try Self.makeImage(d, name, marker: "token")
+        d.dockerOK("tag", name, other)
+        defer { d.docker("rmi", name, other) }
+
+        let anonymous = Self.berth(d, ["push", name])
+        #expect(anonymous.status != 0 && anonymous.stderr.contains("unauthorized"), "anonymous tokens only pull: \(anonymous)")
+
+        let wrong = Self.berth(d, ["login", "-u", "bob", "--password-stdin", registry.domain], stdin: "nope\n")
+        #expect(wrong.status != 0 && wrong.stderr.contains("failed with status: 401 Unauthorized"), "\(wrong)")
+        let login = Self.berth(d, ["login", "-u", "bob", "--password-stdin", registry.domain], stdin: "t0ken-pw\n")
+        #expect(login.status == 0 && login.stdout == "Login Succeeded\n", "\(login)")
+
+        let push = Self.berth(d, ["push", name])
+        #expect(push.status == 0 && push.stdout.contains(": Pushed"), "\(push)")
+        #expect(registry.tokenRequests.contains("bob repository:e2e/tok:pull,push"), "\(registry.tokenRequests)")
+        // The mount needs pull on the source repository too: the token is asked for both.
+        let mount = Self.berth(d, ["push", other])
+        #expect(mount.status == 0 && mount.stdout.contains(": Mounted from e2e/tok"), "\(mount)")
+
+        // Anonymous pull through an anonymous token.
+        #expect(Self.berth(d, ["logout", registry.domain]).status == 0)
+        d.docker("rmi", name, other)
+        let pull = Self.berth(d, ["pull", name])
+        #expect(pull.status == 0 && pull.stdout.contains("Pull complete"), "\(pull)")
+        #expect(registry.tokenRequests.contains("- repository:e2e/tok:pull"), "\(registry.tokenRequests)")
+        let run = d.docker(["run", "--rm", name, "cat", "/marker"], timeout: 60)
+        #expect(run.stdout == "token\n", "\(run)")
+        d.dockerOK("tag", name, other)
+    }
+
     @Test func badInputIsRefusedClearly() throws {
         let d = try currentDaemon()
         let registry = try ReferenceRegistry.start()

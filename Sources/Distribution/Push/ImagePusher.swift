@@ -92,6 +92,23 @@ public struct ImagePusher: Sendable {
         return pushed
     }
 
+    /// Opens an upload, asking to mount `digest` from `mountPath` when given; without pull access to
+    /// the source repository the mount is dropped and a plain upload opened.
+    func startUpload(_ repository: RepositoryClient, digest: Digest, mountPath: String?) async throws -> RepositoryClient.UploadStart {
+        guard let mountPath else { return try await repository.startUpload() }
+        let result: Result<RepositoryClient.UploadStart, RegistryError>
+        do {
+            result = .success(try await repository.startUpload(mount: digest, from: mountPath))
+        } catch {
+            result = .failure(error)
+        }
+        switch result {
+        case .success(let start): return start
+        case .failure(let error) where error.isUnauthorized: return try await repository.startUpload()
+        case .failure(let error): throw error
+        }
+    }
+
     /// Sends one blob unless the repository has it; mounts it when another repository of the same
     /// registry is known to hold it. `progress` nil pushes quietly (the config).
     func pushBlob(_ descriptor: Descriptor, to repository: RepositoryClient, domain: String, repositoryName: String,
@@ -104,7 +121,7 @@ public struct ImagePusher: Sendable {
         }
         let mountFrom = sources.sources(of: digest).first { $0 != repositoryName && $0.hasPrefix(domain + "/") }
         let mountPath = mountFrom.map { String($0.dropFirst(domain.count + 1)) }
-        var start = try await repository.startUpload(mount: mountPath == nil ? nil : digest, from: mountPath)
+        var start = try await startUpload(repository, digest: digest, mountPath: mountPath)
         if start == .mounted, let mountPath {
             progress?(.layer(digest, .mounted(from: mountPath)))
             sources.add(digest, repository: repositoryName)

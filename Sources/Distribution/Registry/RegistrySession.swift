@@ -24,6 +24,12 @@ public struct RegistrySession: Sendable {
         self.scopes = scopes
     }
 
+    /// The same session asking for `scope` too (a mount needs `pull` on the source repository).
+    public func adding(scope: String) -> RegistrySession {
+        RegistrySession(transport: transport, endpoint: endpoint, credentials: credentials,
+                        scopes: scopes.contains(scope) ? scopes : scopes + [scope])
+    }
+
     /// The `repository:<path>:<actions>` scope.
     public static func repositoryScope(_ path: String, actions: String) -> String {
         "repository:\(path):\(actions)"

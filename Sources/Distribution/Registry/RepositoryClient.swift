@@ -187,7 +187,11 @@ public struct RepositoryClient: Sendable {
     /// `POST /v2/<path>/blobs/uploads/`, with `?mount=<digest>&from=<repository>` when a source is given.
     public func startUpload(mount digest: Digest? = nil, from source: String? = nil) async throws(RegistryError) -> UploadStart {
         var target = "/v2/\(path)/blobs/uploads/"
-        if let digest, let source { target += "?mount=\(digest)&from=\(source)" }
+        var session = self.session
+        if let digest, let source {
+            target += "?mount=\(digest)&from=\(source)"
+            session = session.adding(scope: RegistrySession.repositoryScope(source, actions: "pull"))
+        }
         let response = try await session.send(.POST, target, headers: [("Content-Length", "0")])
         _ = try? await response.body.collect(upTo: 1 << 16)
         let url = session.endpoint.baseURL + target

@@ -49,8 +49,14 @@ final class ReferenceRegistry: @unchecked Sendable {
     let dir: String
     let port: Int
     private let process: ChildProcess
+    /// The token server (python/token_server.py) of a registry in token mode.
+    private var tokenServer: ChildProcess?
     /// `127.0.0.1:<port>`: the domain of image names in it.
     var domain: String { "127.0.0.1:\(port)" }
+    /// The token requests the token server saw (`<user or -> <scopes>` lines).
+    var tokenRequests: [String] {
+        ((try? String(contentsOfFile: dir + "/token/requests", encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+    }
 
     private init(dir: String, port: Int, process: ChildProcess) {
         self.dir = dir
@@ -58,8 +64,9 @@ final class ReferenceRegistry: @unchecked Sendable {
         self.process = process
     }
 
-    /// Starts a registry; with `user`/`password` it requires htpasswd (bcrypt) basic auth.
-    static func start(user: String? = nil, password: String? = nil) throws -> ReferenceRegistry {
+    /// Starts a registry; with `user`/`password` it requires htpasswd (bcrypt) basic auth, or, with
+    /// `token`, Bearer tokens from python/token_server.py (anonymous: pull only; the user: anything).
+    static func start(user: String? = nil, password: String? = nil, token: Bool = false) throws -> ReferenceRegistry {
         var template = Array("/tmp/berth-e2e-reg-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw SpawnError("mkdtemp: \(String(cString: strerror(errno)))") }
         let dir = String(cString: made)
@@ -79,7 +86,34 @@ final class ReferenceRegistry: @unchecked Sendable {
               addr: 127.0.0.1:\(port)
 
             """
-        if let user, let password {
+        var tokenServer: ChildProcess?
+        if token, let user, let password {
+            try FileManager.default.createDirectory(atPath: dir + "/token", withIntermediateDirectories: true)
+            let child = try ChildProcess.spawn(["python3", pythonDirectory + "/token_server.py", dir + "/token", user, password],
+                                               environment: baseEnvironment(), stdout: .file(dir + "/token.log"), stderr: .file(dir + "/token.log"))
+            tokenServer = child
+            var tokenPort: Int?
+            let deadline = Date().addingTimeInterval(20)
+            while Date() < deadline, tokenPort == nil, !child.poll() {
+                tokenPort = (try? String(contentsOfFile: dir + "/token/port", encoding: .utf8)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+                if tokenPort == nil { usleep(20_000) }
+            }
+            guard let tokenPort else {
+                child.killAndReap()
+                let log = (try? String(contentsOfFile: dir + "/token.log", encoding: .utf8)) ?? ""
+                try? FileManager.default.removeItem(atPath: dir)
+                throw SpawnError("token_server.py did not start:\n\(log)")
+            }
+            config += """
+                auth:
+                  token:
+                    realm: http://127.0.0.1:\(tokenPort)/token
+                    service: berth-test
+                    issuer: berth-test-issuer
+                    rootcertbundle: \(dir)/token/cert.pem
+
+                """
+        } else if let user, let password {
             let made = runCommand(["htpasswd", "-Bbn", user, password], timeout: 30)
             guard made.status == 0 else { throw SpawnError("htpasswd failed: \(made)") }
             try Data(made.stdout.utf8).write(to: URL(fileURLWithPath: dir + "/htpasswd"))
@@ -95,6 +129,7 @@ final class ReferenceRegistry: @unchecked Sendable {
         let child = try ChildProcess.spawn(["/usr/bin/docker-registry", "serve", dir + "/config.yml"], environment: baseEnvironment(),
                                            stdout: .file(dir + "/registry.log"), stderr: .file(dir + "/registry.log"))
         let registry = ReferenceRegistry(dir: dir, port: port, process: child)
+        registry.tokenServer = tokenServer
         let deadline = Date().addingTimeInterval(15)
         while Date() < deadline {
             if child.poll() {
@@ -112,6 +147,7 @@ final class ReferenceRegistry: @unchecked Sendable {
     /// Kills the registry and removes its storage.
     func stop() {
         process.killAndReap()
+        tokenServer?.killAndReap()
         try? FileManager.default.removeItem(atPath: dir)
     }
 }
