@@ -151,6 +151,28 @@ struct RegistryE2E {
         d.docker("rmi", byDigest)
     }
 
+    @Test func progressBarsOnATerminal() throws {
+        let d = try currentDaemon()
+        let registry = try ReferenceRegistry.start()
+        defer { registry.stop() }
+        let name = "\(registry.domain)/e2e/tty:v1"
+        try Self.makeImage(d, name, marker: "tty")
+        #expect(Self.berth(d, ["push", name]).status == 0)
+        d.docker("rmi", name)
+        defer { d.docker("rmi", name) }
+        // script(1) gives berth a pseudo-terminal: layer lines are rewritten in place with bars.
+        var env = d.environment
+        env["BERTH_HOST"] = d.host
+        env["TERM"] = "xterm"
+        let command = "stty cols 160; '\(d.binDir)/berth' pull '\(name)'"
+        let r = runCommand(["script", "-qec", command, "/dev/null"], environment: env, timeout: 120)
+        #expect(r.status == 0, "\(r)")
+        #expect(r.stdout.contains("\u{1b}[1A") && r.stdout.contains("\u{1b}[1B"), "cursor moves: \(r.stdout.debugDescription)")
+        #expect(r.stdout.contains("\u{1b}[1K\u{1b}[K\r"), "lines are cleared: \(r.stdout.debugDescription)")
+        #expect(r.stdout.contains("Downloading [") || r.stdout.contains("Extracting ["), "bars: \(r.stdout.debugDescription)")
+        #expect(r.stdout.contains("Pull complete"), "\(r.stdout.debugDescription)")
+    }
+
     @Test func crossRepositoryMountOnPush() throws {
         let d = try currentDaemon()
         let registry = try ReferenceRegistry.start()
