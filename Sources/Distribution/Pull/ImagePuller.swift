@@ -145,17 +145,10 @@ public struct ImagePuller: Sendable {
 
     /// Downloads the layers not in the content store, `concurrency` at a time; returns the digests downloaded.
     func download(_ layers: [Descriptor], from repository: RepositoryClient, progress: @escaping ProgressSink) async throws -> Set<Digest> {
-        var wanted: [Descriptor] = []
-        for layer in layers {
-            if store.content.exists(layer.digest) {
-                progress(.layer(layer.digest, .alreadyExists))
-            } else if !wanted.contains(where: { $0.digest == layer.digest }) {
-                wanted.append(layer)
-                progress(.layer(layer.digest, .pullingFSLayer))
-            }
-        }
-        for layer in wanted.dropFirst(concurrency) { progress(.layer(layer.digest, .waiting)) }
         let content = store.content
+        let plan = LayerPlan(layers: layers, concurrency: concurrency) { content.exists($0) }
+        for event in plan.initialEvents { progress(event) }
+        let wanted = plan.downloads
         try await withThrowingTaskGroup(of: Void.self) { group in
             var next = 0
             func start() {
