@@ -143,6 +143,21 @@ public struct ImagePuller: Sendable {
 
     // MARK: Layers
 
+    /// Downloads of one layer tried at most (docker tries 5 times).
+    static let attempts = 3
+
+    /// True for failures worth another try: the connection, not the registry's answer or the bytes.
+    static func isTransient(_ error: any Error) -> Bool {
+        switch error {
+        case let error as RegistryError:
+            if case .unreachable = error { return true }
+            return false
+        case is ContentError, is StoreFSError: return false
+        case is CancellationError: return false
+        default: return true
+        }
+    }
+
     /// Downloads the layers not in the content store, `concurrency` at a time; returns the digests downloaded.
     func download(_ layers: [Descriptor], from repository: RepositoryClient, progress: @escaping ProgressSink) async throws -> Set<Digest> {
         let content = store.content
@@ -156,13 +171,26 @@ public struct ImagePuller: Sendable {
                 next += 1
                 group.addTask {
                     let throttle = ProgressThrottle()
-                    _ = try await repository.fetchBlob(layer, into: content, progress: { bytes in
-                        if throttle.allow(final: bytes == layer.size) {
-                            progress(.transfer(layer.digest, .downloading, current: bytes, total: layer.size))
+                    var attempt = 1
+                    while true {
+                        do {
+                            _ = try await repository.fetchBlob(layer, into: content, progress: { bytes in
+                                if throttle.allow(final: bytes == layer.size) {
+                                    progress(.transfer(layer.digest, .downloading, current: bytes, total: layer.size))
+                                }
+                            }, verifying: {
+                                progress(.layer(layer.digest, .verifyingChecksum))
+                            })
+                            break
+                        } catch {
+                            // A dropped connection is tried again (from the start: the ingest left nothing);
+                            // a registry's answer or a digest mismatch is not.
+                            guard Self.isTransient(error), attempt < Self.attempts, !Task.isCancelled else { throw error }
+                            progress(ProgressEvent(id: layer.digest.shortID, status: "Retrying in \(attempt) second\(attempt == 1 ? "" : "s")"))
+                            try await Task.sleep(for: .seconds(attempt))
+                            attempt += 1
                         }
-                    }, verifying: {
-                        progress(.layer(layer.digest, .verifyingChecksum))
-                    })
+                    }
                     progress(.layer(layer.digest, .downloadComplete))
                 }
             }
