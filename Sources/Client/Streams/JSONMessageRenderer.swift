@@ -21,11 +21,11 @@ public struct JSONMessageRenderer {
     }
 
     /// Renders one message; returns the aux payload, if the message carried one.
-    /// Throws `ClientError.daemon` for an error message.
+    /// Throws `ClientError.stream` for an error message.
     @discardableResult
     public mutating func render(_ message: JSONMessage) throws -> JSONMessage.Aux? {
         if let error = message.errorDetail?.message ?? message.error {
-            throw ClientError.daemon(status: 500, message: error)
+            throw ClientError.stream(error)
         }
         if let aux = message.aux { return aux }
         var diff = 0
