@@ -140,6 +140,17 @@ struct RegistryE2E {
         #expect(run.stdout == "image for amd64\n", "linux/amd64 was picked from the index: \(run)")
         d.docker("rmi", "\(repository):multi")
 
+        // --platform picks another entry of the index.
+        let arm = d.docker(["pull", "--platform", "linux/arm64", "\(repository):multi"], timeout: 120)
+        #expect(arm.status == 0, "\(arm)")
+        let runArm = d.docker(["run", "--rm", "\(repository):multi", "cat", "/marker"], timeout: 60)
+        #expect(runArm.stdout == "image for arm64\n", "\(runArm)")
+        d.docker("rmi", "\(repository):multi")
+        let none = try d.api("POST", "/v1.47/images/create?fromImage=\(repository)&tag=multi&platform=linux/s390x", timeout: 60)
+        // As with dockerd, this is found after "Pulling from": it ends the stream.
+        #expect(none.status == 200 && none.text.contains(#""error":"no matching manifest for linux/s390x"#), "\(none.text)")
+        #expect(d.docker("image", "inspect", "\(repository):multi").status != 0, "nothing named after a failed pull")
+
         // By digest: the arm64 manifest itself, whatever the host.
         let byDigest = "\(repository)@\(pushed["arm64"]!.digest)"
         let pinned = d.docker(["pull", byDigest], timeout: 120)

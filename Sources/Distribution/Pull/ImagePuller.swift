@@ -34,14 +34,16 @@ public struct ImagePuller: Sendable {
         self.sources = sources
     }
 
-    /// Pulls `reference` (with a tag or digest) using `credentials`, reporting to `progress`.
-    public func pull(_ reference: ImageReference, credentials: RegistryCredentials,
+    /// Pulls `reference` (with a tag or digest) using `credentials`, reporting to `progress`; an index
+    /// gives its manifest for `platform` (the store's when nil).
+    public func pull(_ reference: ImageReference, credentials: RegistryCredentials, platform: Platform? = nil,
                      progress: @escaping ProgressSink) async throws -> PullResult {
         let (repository, root) = try await resolve(reference, credentials: credentials)
         let familiar = reference.familiarString
         progress(ProgressEvent(id: reference.digest?.string ?? reference.tag ?? "latest",
                                status: "Pulling from " + reference.path))
-        let (manifestDescriptor, manifest, index, documents) = try await pickManifest(root, in: repository, familiar: familiar)
+        let (manifestDescriptor, manifest, index, documents) = try await pickManifest(
+            root, in: repository, familiar: familiar, platform: platform ?? store.platform)
         let configBytes = try await repository.blobBytes(manifest.config)
         let config: ImageConfig
         do {
@@ -75,7 +77,11 @@ public struct ImagePuller: Sendable {
 
         let name = reference.string
         let previous = try? store.metadata.image(named: name)
-        let image = PulledImage(target: root.descriptor, index: index, manifestDescriptor: manifestDescriptor,
+        // The name points at the index when the store would pick the same manifest from it; a manifest
+        // pulled for another platform (--platform) is named directly, or the store could not resolve it.
+        let native = index.map { $0.manifests(for: store.platform).first?.digest == manifestDescriptor.digest } ?? true
+        let target = native ? root.descriptor : manifestDescriptor
+        let image = PulledImage(target: target, index: native ? index : nil, manifestDescriptor: manifestDescriptor,
                                 manifest: manifest, config: config)
         let layers = manifest.layers
         try store.commitPulled(image, name: name) { position, phase in
@@ -89,10 +95,10 @@ public struct ImagePuller: Sendable {
                 if downloaded.contains(digest) { progress(.layer(digest, .pullComplete)) }
             }
         }
-        let newer = previous?.target.digest != root.digest || !downloaded.isEmpty
+        let newer = previous?.target.digest != target.digest || !downloaded.isEmpty
         progress(ProgressEvent(status: "Digest: \(root.digest)"))
         progress(ProgressEvent(status: newer ? "Status: Downloaded newer image for \(familiar)" : "Status: Image is up to date for \(familiar)"))
-        return PullResult(name: name, target: root.descriptor, imageID: manifest.config.digest, downloadedNewer: newer)
+        return PullResult(name: name, target: target, imageID: manifest.config.digest, downloadedNewer: newer)
     }
 
     // MARK: Manifest
@@ -120,7 +126,7 @@ public struct ImagePuller: Sendable {
 
     /// The manifest for the store's platform: `root` itself, or picked from it (an index, possibly nested).
     /// Returns the documents fetched on the way (to store them).
-    func pickManifest(_ root: FetchedManifest, in repository: RepositoryClient, familiar: String) async throws
+    func pickManifest(_ root: FetchedManifest, in repository: RepositoryClient, familiar: String, platform: Platform) async throws
         -> (Descriptor, Manifest, Index?, [FetchedManifest]) {
         var current = root
         var documents = [root]
@@ -131,8 +137,8 @@ public struct ImagePuller: Sendable {
                 return (current.descriptor, manifest, rootIndex, documents)
             case .index(let index):
                 if depth == 0 { rootIndex = index }
-                guard let chosen = index.manifests(for: store.platform).first else {
-                    throw RegistryError.noMatchingPlatform(reference: familiar, platform: store.platform.description)
+                guard let chosen = index.manifests(for: platform).first else {
+                    throw RegistryError.noMatchingPlatform(reference: familiar, platform: platform.description)
                 }
                 current = try await repository.manifest(chosen.digest.string, familiar: familiar)
                 documents.append(current)

@@ -7,7 +7,7 @@ import OCI
 extension Engine {
     /// Pulls `image` (docker's `fromImage`; `tag` may be a tag or a digest) with `credentials`,
     /// streaming progress to `progress`. The pulled image is unpacked (runnable) and named.
-    public nonisolated func pull(_ image: String, tag: String?, credentials: RegistryCredentials,
+    public nonisolated func pull(_ image: String, tag: String?, platform: String? = nil, credentials: RegistryCredentials,
                                  progress: @escaping ProgressSink) async throws(EngineError) -> PullResult {
         let reference: ImageReference
         do {
@@ -15,9 +15,17 @@ extension Engine {
         } catch {
             throw EngineError(.invalidParameter, error.description)
         }
+        var wanted: Platform?
+        if let platform, !platform.isEmpty {
+            do {
+                wanted = try Platform(parsing: platform)
+            } catch {
+                throw EngineError(.invalidParameter, "invalid platform \"\(platform)\": \(error.description)")
+            }
+        }
         let result: PullResult
         do {
-            result = try await registry.puller(images).pull(reference, credentials: credentials, progress: progress)
+            result = try await registry.puller(images).pull(reference, credentials: credentials, platform: wanted, progress: progress)
         } catch {
             throw Self.registryError(error)
         }

@@ -14,8 +14,9 @@ struct RegistryRoutes: Sendable {
     func pull(_ request: APIRequest, image: String, tag: String?) async throws -> APIResponse {
         let credentials = RegistryCredentials(registryAuthHeader: request.headers.first(name: "X-Registry-Auth"))
         let engine = self.engine
+        let platform = request.string("platform")
         return try await Self.progressResponse { sink in
-            _ = try await engine.pull(image, tag: tag, credentials: credentials, progress: sink)
+            _ = try await engine.pull(image, tag: tag, platform: platform, credentials: credentials, progress: sink)
         }
     }
 
