@@ -224,6 +224,23 @@ struct RegistryE2E {
             """
         let r = runCommand(["python3", "-c", script], environment: d.environment, timeout: 180)
         #expect(r.status == 0 && r.stdout == "docker-py\n", "\(r)")
+
+        // client.login goes through POST /auth.
+        let secured = try ReferenceRegistry.start(user: "carol", password: "py-pw")
+        defer { secured.stop() }
+        let login = """
+            import docker
+            c = docker.DockerClient(base_url="unix://\(d.socket)", version="1.47")
+            print(c.login("carol", "py-pw", registry="\(secured.domain)", reauth=True)["Status"])
+            try:
+                c.login("carol", "wrong", registry="\(secured.domain)", reauth=True)
+                print("accepted a wrong password")
+            except docker.errors.APIError as e:
+                print(e.response.status_code, e.explanation)
+            """
+        let l = runCommand(["python3", "-c", login], environment: d.environment, timeout: 60)
+        #expect(l.lines.first == "Login Succeeded", "\(l)")
+        #expect(l.lines.last == "401 login attempt to http://\(secured.domain)/v2/ failed with status: 401 Unauthorized", "\(l)")
     }
 
     @Test func loginWithBasicAuthThenPushAndPull() throws {
