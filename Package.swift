@@ -158,7 +158,14 @@ let package = Package(
         .testTarget(name: "NetworkingTests", dependencies: ["Networking", "OCI"]),
         .testTarget(name: "BuildTests", dependencies: ["Build", "OCI"]),
         .testTarget(name: "DistributionTests", dependencies: ["Distribution", "OCI"]),
-        .testTarget(name: "RegistryServerTests", dependencies: ["RegistryServer", "OCI"]),
+        .testTarget(
+            name: "RegistryServerTests",
+            dependencies: [
+                "RegistryServer", "OCI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

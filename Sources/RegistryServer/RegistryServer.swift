@@ -1,0 +1,48 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Logging
+import NIOCore
+import NIOSSL
+
+/// `berth-registry serve`: the registry's HTTP(S) server on one address.
+public struct RegistryServer: Sendable {
+    /// The configuration it serves.
+    public let config: RegistryConfig
+    let registry: Registry
+    let logger: Logger
+
+    /// Opens storage and loads credentials and keys.
+    public init(config: RegistryConfig, logger: Logger) throws {
+        self.config = config
+        self.registry = try Registry(config: config)
+        self.logger = logger
+    }
+
+    /// Serves until cancelled (or SIGTERM/SIGINT when `handleSignals`); `onListening` gets the bound port.
+    public func run(handleSignals: Bool = true, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let (host, port) = try config.hostAndPort()
+        var server: HTTPServerBuilder = .http1(configuration: .init(idleTimeout: .seconds(300)))
+        if let tls = config.tls {
+            let chain = try NIOSSLCertificate.fromPEMFile(tls.cert).map { NIOSSLCertificateSource.certificate($0) }
+            let key = try NIOSSLPrivateKey(file: tls.key, format: .pem)
+            let tlsConfiguration = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
+            server = try .tls(server, tlsConfiguration: tlsConfiguration)
+        }
+        let app = Application(
+            responder: RegistryResponder(registry: registry, logger: logger),
+            server: server,
+            configuration: .init(address: .hostname(host, port: port), serverName: nil),
+            onServerRunning: { channel in
+                await onListening(channel.localAddress?.port ?? port)
+            },
+            logger: logger
+        )
+        if handleSignals {
+            try await app.runService()
+        } else {
+            try await app.run()
+        }
+    }
+}

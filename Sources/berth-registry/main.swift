@@ -1,2 +1,0 @@
-import RegistryServer
-print("berth-registry: not built yet")

@@ -1,4 +1,0 @@
-import Testing
-@testable import RegistryServer
-
-@Test func moduleLinks() { _ = RegistryServerModule.self }
