@@ -318,6 +318,38 @@ struct RegistryE2E {
         d.dockerOK("tag", name, other)
     }
 
+    @Test func interopWithBerthRegistryTokenFlow() throws {
+        let d = try currentDaemon()
+        let registry = try BerthRegistryProcess.start(binDir: d.binDir, user: "dave", password: "berth-pw")
+        defer { registry.stop() }
+        let name = "\(registry.domain)/dave/app:v1"
+        let copy = "\(registry.domain)/dave/copy:v1"
+        try Self.makeImage(d, name, marker: "berth-registry")
+        d.dockerOK("tag", name, copy)
+        defer { d.docker("rmi", name, copy) }
+        let login = Self.berth(d, ["login", "-u", "dave", "--password-stdin", registry.domain], stdin: "berth-pw\n")
+        #expect(login.status == 0 && login.stdout == "Login Succeeded\n", "\(login)")
+        let push = Self.berth(d, ["push", name])
+        #expect(push.status == 0 && push.stdout.contains(": Pushed"), "\(push)")
+        let mount = Self.berth(d, ["push", copy])
+        #expect(mount.status == 0 && (mount.stdout.contains(": Mounted from dave/app") || mount.stdout.contains(": Layer already exists")),
+                "\(mount)")
+        d.docker("rmi", name, copy)
+        let pull = Self.berth(d, ["pull", name])
+        #expect(pull.status == 0 && pull.stdout.contains("Pull complete"), "\(pull)")
+        let run = d.docker(["run", "--rm", name, "cat", "/marker"], timeout: 60)
+        #expect(run.stdout == "berth-registry\n", "\(run)")
+        // The docker CLI through berthd, with its own login.
+        d.docker("rmi", name)
+        let dockerLogin = d.docker(["login", "-u", "dave", "--password-stdin", registry.domain], stdin: Data("berth-pw\n".utf8))
+        #expect(dockerLogin.status == 0, "\(dockerLogin)")
+        let dockerPull = d.docker(["pull", name], timeout: 120)
+        #expect(dockerPull.status == 0 && dockerPull.stdout.contains("Pull complete"), "\(dockerPull)")
+        d.docker("logout", registry.domain)
+        Self.berth(d, ["logout", registry.domain])
+        d.dockerOK("tag", name, copy)
+    }
+
     @Test func badInputIsRefusedClearly() throws {
         let d = try currentDaemon()
         let registry = try ReferenceRegistry.start()

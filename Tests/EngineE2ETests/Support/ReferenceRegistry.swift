@@ -198,3 +198,51 @@ final class BadBlobRegistry: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: dir)
     }
 }
+
+/// berth-registry (this package's registry, built beside berthd) on a free loopback port, with
+/// htpasswd users and its own token endpoint (HS256 secret), for interop with the engine's client.
+final class BerthRegistryProcess: @unchecked Sendable {
+    let dir: String
+    let port: Int
+    private let process: ChildProcess
+    var domain: String { "127.0.0.1:\(port)" }
+
+    private init(dir: String, port: Int, process: ChildProcess) {
+        self.dir = dir
+        self.port = port
+        self.process = process
+    }
+
+    static func start(binDir: String, user: String, password: String) throws -> BerthRegistryProcess {
+        guard FileManager.default.isExecutableFile(atPath: binDir + "/berth-registry") else {
+            throw SpawnError("berth-registry is not built in \(binDir)")
+        }
+        var template = Array("/tmp/berth-e2e-breg-XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else { throw SpawnError("mkdtemp failed") }
+        let dir = String(cString: made)
+        let port = try freeLoopbackPort()
+        let htpasswd = runCommand(["htpasswd", "-Bbn", user, password], timeout: 30)
+        guard htpasswd.status == 0 else { throw SpawnError("htpasswd failed: \(htpasswd)") }
+        try Data(htpasswd.stdout.utf8).write(to: URL(fileURLWithPath: dir + "/htpasswd"))
+        try Data("berth-e2e-token-secret-0123456789abcdef".utf8).write(to: URL(fileURLWithPath: dir + "/token.key"))
+        let child = try ChildProcess.spawn(
+            [binDir + "/berth-registry", "serve", "--addr", "127.0.0.1:\(port)", "--root", dir + "/data",
+             "--htpasswd", dir + "/htpasswd", "--token-issuer", "berth-e2e", "--token-key", dir + "/token.key"],
+            environment: baseEnvironment(), stdout: .file(dir + "/log"), stderr: .file(dir + "/log"))
+        let registry = BerthRegistryProcess(dir: dir, port: port, process: child)
+        let deadline = Date().addingTimeInterval(15)
+        while Date() < deadline {
+            if child.poll() { break }
+            if loopbackPortAnswers(port) { return registry }
+            usleep(20_000)
+        }
+        let log = (try? String(contentsOfFile: dir + "/log", encoding: .utf8)) ?? ""
+        registry.stop()
+        throw SpawnError("berth-registry did not listen on \(port):\n\(log)")
+    }
+
+    func stop() {
+        process.killAndReap()
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+}
