@@ -184,6 +184,39 @@ struct RegistryE2E {
         #expect(r.stdout.contains("Pull complete"), "\(r.stdout.debugDescription)")
     }
 
+    @Test func multiLayerImageReusesPresentLayersAndQueuesTheRest() throws {
+        let d = try currentDaemon()
+        let registry = try ReferenceRegistry.start()
+        defer { registry.stop() }
+        // busybox plus four committed layers, each adding a file.
+        var image = "busybox:latest"
+        for step in 1...4 {
+            let container = uniqueName("layer\(step)")
+            d.dockerOK("run", "--name", container, image, "sh", "-c", "echo \(step) > /step\(step)")
+            let next = "\(registry.domain)/e2e/layers:s\(step)"
+            d.dockerOK("commit", container, next)
+            d.dockerOK("rm", container)
+            image = next
+        }
+        let name = "\(registry.domain)/e2e/layers:s4"
+        let layers = try #require(parseJSON(d.dockerOK("image", "inspect", "-f", "{{json .RootFS.Layers}}", name).out) as? [String])
+        #expect(layers.count == 5, "\(layers)")
+        let push = Self.berth(d, ["push", name])
+        #expect(push.status == 0 && push.stdout.components(separatedBy: ": Pushed").count - 1 == 5, "\(push)")
+        for step in 1...4 { d.docker("rmi", "\(registry.domain)/e2e/layers:s\(step)") }
+
+        let pull = Self.berth(d, ["pull", name])
+        #expect(pull.status == 0, "\(pull)")
+        let statuses = pull.lines.filter { matches($0, "^[0-9a-f]{12}: ") }
+        #expect(statuses.filter { $0.hasSuffix(": Already exists") }.count == 1, "busybox's layer is here: \(pull)")
+        #expect(statuses.filter { $0.hasSuffix(": Pulling fs layer") }.count == 4, "\(pull)")
+        #expect(statuses.filter { $0.hasSuffix(": Waiting") }.count == 1, "only 3 download at once: \(pull)")
+        #expect(statuses.filter { $0.hasSuffix(": Pull complete") }.count == 4, "\(pull)")
+        let run = d.docker(["run", "--rm", name, "cat", "/step1", "/step2", "/step3", "/step4"], timeout: 60)
+        #expect(run.stdout == "1\n2\n3\n4\n", "the layers were applied in order: \(run)")
+        d.docker("rmi", name)
+    }
+
     @Test func crossRepositoryMountOnPush() throws {
         let d = try currentDaemon()
         let registry = try ReferenceRegistry.start()

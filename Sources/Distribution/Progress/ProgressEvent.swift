@@ -47,8 +47,31 @@ public struct ProgressEvent: Sendable, Equatable {
 
 /// What docker says about one layer during a pull or a push.
 public enum LayerStatus: Sendable, Equatable {
-    case pullingFSLayer, waiting, downloading, verifyingChecksum, downloadComplete, extracting, pullComplete, alreadyExists
-    case preparing, pushing, pushed, layerAlreadyExists
+    /// A layer the pull will download.
+    case pullingFSLayer
+    /// Queued behind the transfers already running.
+    case waiting
+    /// Bytes arriving (with counts).
+    case downloading
+    /// The last byte arrived; the digest is being checked.
+    case verifyingChecksum
+    /// The blob is in the content store.
+    case downloadComplete
+    /// The layer is being applied to its snapshot.
+    case extracting
+    /// The layer's snapshot is committed.
+    case pullComplete
+    /// The blob was in the content store already.
+    case alreadyExists
+    /// A layer the push will check.
+    case preparing
+    /// Bytes leaving (with counts).
+    case pushing
+    /// The registry has the blob now.
+    case pushed
+    /// The repository had the blob already.
+    case layerAlreadyExists
+    /// The registry linked the blob from repository `from`.
     case mounted(from: String)
 
     /// The status text docker streams.
