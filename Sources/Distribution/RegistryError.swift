@@ -1,3 +1,4 @@
+import Foundation
 import OCI
 
 /// One entry of a registry's error body (`{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}`).
@@ -31,7 +32,7 @@ public struct RegistryErrorEntry: Sendable, Equatable, Decodable, CustomStringCo
     /// The entries of a registry error body, or nil when it is not one.
     public static func decodeList(_ bytes: [UInt8]) -> [RegistryErrorEntry]? {
         struct Body: Decodable { var errors: [RegistryErrorEntry] }
-        guard let body = try? JSONDecoderFactory.make().decode(Body.self, from: bytes), !body.errors.isEmpty else { return nil }
+        guard let body = try? JSONDecoder().decode(Body.self, from: Data(bytes)), !body.errors.isEmpty else { return nil }
         return body.errors
     }
 }
