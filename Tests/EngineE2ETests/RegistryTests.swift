@@ -418,6 +418,23 @@ struct RegistryE2E {
         #expect(d.docker("image", "inspect", name).status != 0, "no image was tagged")
     }
 
+    @Test func aClientLeavingMidLayerCancelsThePull() throws {
+        let d = try currentDaemon()
+        let slow = try BadBlobRegistry.start(slow: true)
+        defer { slow.stop() }
+        let name = "\(slow.domain)/e2e/slow:v1"
+        // curl gives up after 1.5 s, well inside the ~3 s the layer takes.
+        let curl = runCommand(["curl", "-sN", "--max-time", "1.5", "--unix-socket", d.socket, "-X", "POST",
+                               "http://x/v1.47/images/create?fromImage=\(slow.domain)/e2e/slow&tag=v1"], timeout: 30)
+        #expect(curl.status == 28, "curl timed out as planned: \(curl)")
+        #expect(curl.stdout.contains(#""status":"Downloading""#), "the layer was being downloaded: \(curl)")
+        let ingest = d.root + "/content/ingest"
+        #expect(eventually(timeout: 10) { ((try? FileManager.default.contentsOfDirectory(atPath: ingest)) ?? ["?"]).isEmpty },
+                "the cancelled ingest removed its file: \((try? FileManager.default.contentsOfDirectory(atPath: ingest)) ?? [])")
+        #expect(!Self.hasBlob(d, slow.layerDigest))
+        #expect(d.docker("image", "inspect", name).status != 0, "nothing was named")
+    }
+
     @Test func dockerHubPullsGoThroughTheMirror() throws {
         let d = try currentDaemon()
         let mirror = try ReferenceRegistry.start()

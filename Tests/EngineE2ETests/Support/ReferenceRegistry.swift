@@ -169,12 +169,14 @@ final class BadBlobRegistry: @unchecked Sendable {
         self.dir = dir
     }
 
-    static func start() throws -> BadBlobRegistry {
+    /// Starts the server; `slow` serves a correct 2 MiB layer at about 640 KiB/s instead of a wrong one.
+    static func start(slow: Bool = false) throws -> BadBlobRegistry {
         var template = Array("/tmp/berth-e2e-bad-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw SpawnError("mkdtemp failed") }
         let dir = String(cString: made)
         let info = dir + "/info"
-        let child = try ChildProcess.spawn(["python3", pythonDirectory + "/bad_blob_registry.py", info], environment: baseEnvironment(),
+        let child = try ChildProcess.spawn(["python3", pythonDirectory + "/bad_blob_registry.py", info] + (slow ? ["--slow"] : []),
+                                           environment: baseEnvironment(),
                                            stdout: .file(dir + "/log"), stderr: .file(dir + "/log"))
         let deadline = Date().addingTimeInterval(15)
         while Date() < deadline {

@@ -1,20 +1,27 @@
 """A registry that lies: one image (any repository, any tag) whose layer is served with bytes
-that do not hash to the digest the manifest declares. For the pull fault test.
+that do not hash to the digest the manifest declares. For the pull fault tests.
 
-Usage: python3 bad_blob_registry.py INFO_FILE   (writes "<port> <declared layer digest>\\n" there)
+With --slow the layer (2 MiB) is served correctly but at about 640 KiB/s, so a client can go away
+in the middle of it.
+
+Usage: python3 bad_blob_registry.py INFO_FILE [--slow]   (writes "<port> <declared layer digest>\\n" there)
 """
 import hashlib
 import http.server
 import io
 import json
 import sys
+import random
 import tarfile
+import time
+
+SLOW = "--slow" in sys.argv[2:]
 
 
 def make_layer():
     out = io.BytesIO()
     with tarfile.open(fileobj=out, mode="w", format=tarfile.PAX_FORMAT) as tar:
-        data = b"the registry will not send these bytes\n"
+        data = random.Random(1).randbytes(2 << 20) if SLOW else b"the registry will not send these bytes\n"
         info = tarfile.TarInfo("hello.txt")
         info.size = len(data)
         info.mtime = 0
@@ -67,9 +74,24 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if path.endswith("/blobs/" + CONFIG_DIGEST):
             return self.send(200, CONFIG, "application/octet-stream")
         if path.endswith("/blobs/" + LAYER_DIGEST):
+            if SLOW:
+                return self.send_slowly(LAYER)
             return self.send(200, BAD_LAYER, "application/octet-stream")
         body = json.dumps({"errors": [{"code": "BLOB_UNKNOWN", "message": "blob unknown to registry"}]}).encode()
         return self.send(404, body)
+
+    def send_slowly(self, body):
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        try:
+            for offset in range(0, len(body), 64 << 10):
+                self.wfile.write(body[offset:offset + (64 << 10)])
+                self.wfile.flush()
+                time.sleep(0.1)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
 
     do_HEAD = do_GET
 
