@@ -42,11 +42,10 @@ public struct ImagePusher: Sendable {
     public func push(_ names: [ImageReference], credentials: RegistryCredentials, progress: @escaping ProgressSink) async throws -> [PushedTag] {
         guard let first = names.first else { return [] }
         progress(ProgressEvent(status: "The push refers to repository [\(first.name)]"))
-        var endpoint = configuration.endpoints(for: first.domain, forPush: true)[0]
+        let endpoint = configuration.endpoints(for: first.domain, forPush: true)[0]
         var session = RegistrySession(transport: transport, endpoint: endpoint, credentials: credentials,
                                       scopes: [RegistrySession.repositoryScope(first.path, actions: "pull,push")])
         try await session.connect()
-        endpoint = session.endpoint
         var results: [PushedTag] = []
         for name in names {
             results.append(try await pushOne(name, session: session, progress: progress))

@@ -28,11 +28,10 @@ public struct RegistryLogin: Sendable {
     /// getting a token from the realm. Throws `unauthorized` when they are refused.
     public func login(_ credentials: RegistryCredentials) async throws(RegistryError) {
         let domain = Self.domain(ofServer: credentials.serverAddress)
-        var endpoint = configuration.endpoints(for: domain, forPush: true)[0]
+        let endpoint = configuration.endpoints(for: domain, forPush: true)[0]
         var session = RegistrySession(transport: transport, endpoint: endpoint, credentials: credentials, scopes: [])
         let status = try await session.connect()
-        endpoint = session.endpoint
-        let url = endpoint.baseURL + "/v2/"
+        let url = session.endpoint.baseURL + "/v2/"
         guard status == 401 else { return }
         guard credentials.hasSecret || !(credentials.registryToken ?? "").isEmpty else {
             throw RegistryError.unauthorized(url: url, detail: "no credentials")
