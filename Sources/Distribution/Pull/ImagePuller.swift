@@ -84,15 +84,18 @@ public struct ImagePuller: Sendable {
         let image = PulledImage(target: target, index: native ? index : nil, manifestDescriptor: manifestDescriptor,
                                 manifest: manifest, config: config)
         let layers = manifest.layers
-        try store.commitPulled(image, name: name) { position, phase in
-            let digest = layers[position].digest
-            switch phase {
-            case .extracting: progress(.transfer(digest, .extracting, current: 0, total: layers[position].size))
-            case .complete:
-                progress(.transfer(digest, .extracting, current: layers[position].size, total: layers[position].size))
-                progress(.layer(digest, .pullComplete))
-            case .alreadyUnpacked:
-                if downloaded.contains(digest) { progress(.layer(digest, .pullComplete)) }
+        let imageStore = self.store
+        try await Offload.run {
+            try imageStore.commitPulled(image, name: name) { position, phase in
+                let digest = layers[position].digest
+                switch phase {
+                case .extracting: progress(.transfer(digest, .extracting, current: 0, total: layers[position].size))
+                case .complete:
+                    progress(.transfer(digest, .extracting, current: layers[position].size, total: layers[position].size))
+                    progress(.layer(digest, .pullComplete))
+                case .alreadyUnpacked:
+                    if downloaded.contains(digest) { progress(.layer(digest, .pullComplete)) }
+                }
             }
         }
         let newer = previous?.target.digest != target.digest || !downloaded.isEmpty
