@@ -285,7 +285,6 @@ final class Daemon: @unchecked Sendable {
 /// `Daemon.current` inside.
 struct BerthDaemonTrait: SuiteTrait, TestScoping {
     let label: String
-    var arguments: [String] = []
     var isRecursive: Bool { false }
 
     func provideScope(for test: Test, testCase: Test.Case?,
@@ -294,7 +293,7 @@ struct BerthDaemonTrait: SuiteTrait, TestScoping {
             try await function()
             return
         }
-        let daemon = try Daemon.start(label: label, arguments: arguments)
+        let daemon = try Daemon.start(label: label)
         defer { daemon.tearDown() }
         try await Daemon.$current.withValue(daemon) {
             try await function()
@@ -305,8 +304,6 @@ struct BerthDaemonTrait: SuiteTrait, TestScoping {
 extension Trait where Self == BerthDaemonTrait {
     /// One berthd for the whole suite (and the suites nested in it, unless they bring their own).
     static func berthDaemon(_ label: String) -> Self { BerthDaemonTrait(label: label) }
-    /// A suite's own berthd started with more flags.
-    static func berthDaemon(_ label: String, arguments: [String]) -> Self { BerthDaemonTrait(label: label, arguments: arguments) }
 }
 
 /// The suite's daemon, or a failed requirement when there is none.
