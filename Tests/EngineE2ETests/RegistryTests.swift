@@ -435,6 +435,27 @@ struct RegistryE2E {
         #expect(d.docker("image", "inspect", name).status != 0, "nothing was named")
     }
 
+    @Test(.enabled(if: nonLoopbackIPv4() != nil, "the host has no non-loopback IPv4 address"))
+    func insecureRegistryFlagAllowsPlainHTTP() throws {
+        let d = try currentDaemon()
+        let address = try #require(nonLoopbackIPv4())
+        let registry = try ReferenceRegistry.start(host: address)
+        defer { registry.stop() }
+        let name = "\(registry.domain)/e2e/insecure:v1"
+        let second = try Daemon.start(label: "registry-insecure", arguments: ["--insecure-registry", registry.domain])
+        defer { second.tearDown() }
+        try Self.makeImage(second, name, marker: "plain http")
+        let env = second.environment.merging(["BERTH_HOST": second.host]) { $1 }
+        let push = runCommand([second.binDir + "/berth", "push", name], environment: env, timeout: 120)
+        #expect(push.status == 0 && push.stdout.contains(": Pushed"), "\(push)")
+        second.docker("rmi", name)
+        let pull = runCommand([second.binDir + "/berth", "pull", name], environment: env, timeout: 120)
+        #expect(pull.status == 0 && pull.stdout.contains("Pull complete"), "\(pull)")
+        // The suite's daemon has no such flag: it insists on TLS there.
+        let refused = Self.berth(d, ["pull", name])
+        #expect(refused.status != 0 && refused.stderr.contains("https://\(registry.domain)/v2/"), "\(refused)")
+    }
+
     @Test func dockerHubPullsGoThroughTheMirror() throws {
         let d = try currentDaemon()
         let mirror = try ReferenceRegistry.start()

@@ -31,13 +31,16 @@ func freeLoopbackPort() throws -> Int {
 }
 
 /// True when something accepts TCP connections on 127.0.0.1:`port`.
-func loopbackPortAnswers(_ port: Int) -> Bool {
+func loopbackPortAnswers(_ port: Int) -> Bool { portAnswers("127.0.0.1", port) }
+
+/// True when something accepts TCP connections on IPv4 `host`:`port`.
+func portAnswers(_ host: String, _ port: Int) -> Bool {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { return false }
     defer { close(fd) }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_addr.s_addr = inet_addr(host)
     address.sin_port = UInt16(port).bigEndian
     return withUnsafePointer(to: &address) { pointer in
         pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
@@ -48,25 +51,28 @@ func loopbackPortAnswers(_ port: Int) -> Bool {
 final class ReferenceRegistry: @unchecked Sendable {
     let dir: String
     let port: Int
+    /// The address it listens on (127.0.0.1 unless told).
+    let host: String
     private let process: ChildProcess
     /// The token server (python/token_server.py) of a registry in token mode.
     private var tokenServer: ChildProcess?
-    /// `127.0.0.1:<port>`: the domain of image names in it.
-    var domain: String { "127.0.0.1:\(port)" }
+    /// `<host>:<port>`: the domain of image names in it.
+    var domain: String { "\(host):\(port)" }
     /// The token requests the token server saw (`<user or -> <scopes>` lines).
     var tokenRequests: [String] {
         ((try? String(contentsOfFile: dir + "/token/requests", encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
     }
 
-    private init(dir: String, port: Int, process: ChildProcess) {
+    private init(dir: String, port: Int, host: String, process: ChildProcess) {
         self.dir = dir
         self.port = port
+        self.host = host
         self.process = process
     }
 
-    /// Starts a registry; with `user`/`password` it requires htpasswd (bcrypt) basic auth, or, with
+    /// Starts a registry (on `host`, a local address); with `user`/`password` it requires htpasswd (bcrypt) basic auth, or, with
     /// `token`, Bearer tokens from python/token_server.py (anonymous: pull only; the user: anything).
-    static func start(user: String? = nil, password: String? = nil, token: Bool = false) throws -> ReferenceRegistry {
+    static func start(user: String? = nil, password: String? = nil, token: Bool = false, host: String = "127.0.0.1") throws -> ReferenceRegistry {
         var template = Array("/tmp/berth-e2e-reg-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw SpawnError("mkdtemp: \(String(cString: strerror(errno)))") }
         let dir = String(cString: made)
@@ -83,7 +89,7 @@ final class ReferenceRegistry: @unchecked Sendable {
               delete:
                 enabled: true
             http:
-              addr: 127.0.0.1:\(port)
+              addr: \(host):\(port)
 
             """
         var tokenServer: ChildProcess?
@@ -128,7 +134,7 @@ final class ReferenceRegistry: @unchecked Sendable {
         try Data(config.utf8).write(to: URL(fileURLWithPath: dir + "/config.yml"))
         let child = try ChildProcess.spawn(["/usr/bin/docker-registry", "serve", dir + "/config.yml"], environment: baseEnvironment(),
                                            stdout: .file(dir + "/registry.log"), stderr: .file(dir + "/registry.log"))
-        let registry = ReferenceRegistry(dir: dir, port: port, process: child)
+        let registry = ReferenceRegistry(dir: dir, port: port, host: host, process: child)
         registry.tokenServer = tokenServer
         let deadline = Date().addingTimeInterval(15)
         while Date() < deadline {
@@ -137,7 +143,7 @@ final class ReferenceRegistry: @unchecked Sendable {
                 registry.stop()
                 throw SpawnError("docker-registry exited before listening:\n\(log)")
             }
-            if loopbackPortAnswers(port) { return registry }
+            if portAnswers(host, port) { return registry }
             usleep(20_000)
         }
         registry.stop()
@@ -247,4 +253,11 @@ final class BerthRegistryProcess: @unchecked Sendable {
         process.killAndReap()
         try? FileManager.default.removeItem(atPath: dir)
     }
+}
+
+/// A non-loopback IPv4 address of this host (for the insecure-registry test), or nil.
+func nonLoopbackIPv4() -> String? {
+    let r = runCommand(["hostname", "-I"], timeout: 10)
+    return r.stdout.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        .first { $0.split(separator: ".").count == 4 && !$0.hasPrefix("127.") }
 }
