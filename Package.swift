@@ -78,6 +78,8 @@ let package = Package(
             dependencies: [
                 "OCI", "ImageStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -115,7 +117,7 @@ let package = Package(
         .target(
             name: "EngineAPI",
             dependencies: [
-                "Engine", "DockerAPI",
+                "Engine", "DockerAPI", "Distribution",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -127,7 +129,7 @@ let package = Package(
         .executableTarget(
             name: "berthd",
             dependencies: [
-                "EngineAPI", "Engine",
+                "EngineAPI", "Engine", "Distribution",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -12,6 +12,8 @@ public enum ClientError: Error, Sendable, CustomStringConvertible {
     case system(String, errno: Int32)
     /// A response body could not be decoded into the expected model.
     case decoding(String, underlying: String)
+    /// A JSON-message stream (pull, push) ended with this error; docker prints it as it is.
+    case stream(String)
 
     public var description: String {
         switch self {
@@ -27,6 +29,8 @@ public enum ClientError: Error, Sendable, CustomStringConvertible {
             return "\(what): \(String(cString: strerror(code)))"
         case .decoding(let what, let underlying):
             return "cannot decode the daemon's \(what): \(underlying)"
+        case .stream(let message):
+            return message
         }
     }
 

@@ -236,10 +236,18 @@ public struct JSONMessage: Codable, Sendable, Equatable {
         public init(code: Int? = nil, message: String? = nil) { self.code = code; self.message = message }
     }
 
-    /// Auxiliary result (an image ID).
+    /// Auxiliary result (an image ID; or a pushed tag's digest and manifest size).
     public struct Aux: Codable, Sendable, Equatable {
         public var id: String?
-        enum CodingKeys: String, CodingKey { case id = "ID" }
-        public init(id: String? = nil) { self.id = id }
+        /// The tag a push sent.
+        public var tag: String?
+        /// The pushed manifest's digest.
+        public var digest: String?
+        /// The pushed manifest's size.
+        public var size: Int64?
+        enum CodingKeys: String, CodingKey { case id = "ID", tag = "Tag", digest = "Digest", size = "Size" }
+        public init(id: String? = nil, tag: String? = nil, digest: String? = nil, size: Int64? = nil) {
+            self.id = id; self.tag = tag; self.digest = digest; self.size = size
+        }
     }
 }

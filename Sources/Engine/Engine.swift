@@ -1,3 +1,4 @@
+import Distribution
 import DockerAPI
 import Foundation
 import ImageStore
@@ -12,6 +13,8 @@ public actor Engine {
     public nonisolated let configuration: EngineConfiguration
     public nonisolated let images: ImageStore
     public nonisolated let events = EventBus()
+    /// The registry client (pull, push, login).
+    public nonisolated let registry: RegistryService
     let database: EngineDatabase
     let logger: Logger
     let watcher = ShimWatcher()
@@ -54,6 +57,7 @@ public actor Engine {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         }
         images = try ImageStore(root: configuration.root)
+        registry = RegistryService(configuration: configuration.registries, root: configuration.root)
         database = try EngineDatabase(pool: images.metadata.database)
         for record in try database.allContainers() { containers[record.id] = record }
         for volume in try database.allVolumes() { volumes[volume.name] = volume }

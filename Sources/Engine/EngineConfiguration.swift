@@ -1,3 +1,5 @@
+import Distribution
+
 /// Where the engine keeps things and which helper programs it runs.
 public struct EngineConfiguration: Sendable {
     /// Persistent state: `berth.db`, content, snapshots, containers, volumes (`--root`).
@@ -10,6 +12,8 @@ public struct EngineConfiguration: Sendable {
     public var shimPath: String
     /// An init for `--init` (tini-static), when the host has one.
     public var initPath: String?
+    /// Insecure registries and Docker Hub mirrors (`--insecure-registry`, `--registry-mirror`).
+    public var registries = RegistryConfiguration()
 
     /// The default network's bridge (`--bridge`, docker's `-b`).
     public var bridgeName: String

@@ -9,6 +9,7 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         case notModified        // 304
         case forbidden          // 403
         case unavailable        // 503
+        case unauthorized       // 401 (a registry refused the credentials)
         case system             // 500
     }
     public var kind: Kind

@@ -16,6 +16,7 @@ struct Berth: ParsableCommand {
             TagCommand.self, RmiCommand.self, LoadCommand.self, SaveCommand.self, ImportCommand.self,
             HistoryCommand.self, SystemGroup.self, InfoCommand.self, VersionCommand.self, VolumeGroup.self,
             ContainerGroup.self, NetworkGroup.self, DockerfileGroup.self,
+            PullCommand.self, PushCommand.self, LoginCommand.self, LogoutCommand.self,
         ]
     )
 }

@@ -46,6 +46,7 @@ struct ImageGroup: ParsableCommand {
         subcommands: [
             ImageLsCommand.self, ImageInspectCommand.self, ImageRmCommand.self, TagCommand.self, HistoryCommand.self,
             ImportCommand.self, LoadCommand.self, SaveCommand.self, ImagePruneCommand.self, ImagePullCommand.self,
+            ImagePushCommand.self,
         ])
 }
 
@@ -209,13 +210,7 @@ struct ImagePullCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Suppress verbose output") var quiet = false
     @Argument var image: String
 
-    func run() throws {
-        let client = try connectClient()
-        let (repo, tag) = splitRepoTag(image)
-        let response = try client.pullImage(repo, tag: tag, platform: platform)
-        try printJSONMessages(response.body, quiet: quiet)
-        if quiet { out(withDefaultTag(image)) }
-    }
+    func run() throws { try pullImage(image, platform: platform, quiet: quiet) }
 }
 
 /// `berth image prune`.

@@ -126,7 +126,5 @@ func isMissingImage(_ error: ClientError) -> Bool {
 
 /// `POST /images/create?fromImage=` with the JSON-message progress on stderr.
 func pull(_ client: BerthClient, _ image: String, platform: String?, quiet: Bool) throws {
-    let (repo, tag) = splitRepoTag(image)
-    let response = try client.pullImage(repo, tag: tag, platform: platform)
-    try printJSONMessages(response.body, to: .stderr, quiet: quiet)
+    try pullImage(image, platform: platform, quiet: quiet, sink: .stderr, printName: false)
 }

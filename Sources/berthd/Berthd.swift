@@ -1,4 +1,5 @@
 import ArgumentParser
+import Distribution
 import Engine
 import EngineAPI
 import Foundation
@@ -37,6 +38,12 @@ struct Berthd: AsyncParsableCommand {
     @Option(name: .customLong("log-format"), help: "text or json.")
     var logFormat: String = "text"
 
+    @Option(name: .customLong("insecure-registry"), help: "A registry (host[:port] or CIDR) that may use plain HTTP (repeatable).")
+    var insecureRegistries: [String] = []
+
+    @Option(name: .customLong("registry-mirror"), help: "A Docker Hub mirror URL tried before Docker Hub (repeatable).")
+    var registryMirrors: [String] = []
+
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
         let json = logFormat == "json"
@@ -52,9 +59,15 @@ struct Berthd: AsyncParsableCommand {
             return FileManager.default.isExecutableFile(atPath: path) ? path : name
         }
         let initPath = ["/usr/bin/tini-static", "/usr/bin/docker-init", "/usr/sbin/docker-init"].first { FileManager.default.isExecutableFile(atPath: $0) }
-        let config = EngineConfiguration(root: absolute(root), execRoot: absolute(execRoot),
+        var config = EngineConfiguration(root: absolute(root), execRoot: absolute(execRoot),
                                          runtimePath: runtime ?? beside("berth-runtime"), shimPath: shim ?? beside("berth-shim"),
                                          initPath: initPath, bridgeName: bridge, bridgeSubnet: bip)
+        do {
+            config.registries = RegistryConfiguration(insecureRegistries: insecureRegistries,
+                                                      mirrors: try registryMirrors.map(RegistryConfiguration.parseMirror))
+        } catch {
+            throw ValidationError("\(error)")
+        }
         let socket = host.hasPrefix("unix://") ? String(host.dropFirst(7)) : host
         guard !host.contains("://") || host.hasPrefix("unix://") else {
             throw ValidationError("only unix sockets are supported: \(host)")

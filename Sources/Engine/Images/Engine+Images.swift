@@ -19,7 +19,9 @@ extension Engine {
         do {
             var byID: [String: ImageView] = [:]
             for record in try images.list(includeDangling: includeDangling) {
-                let resolved = try images.resolve(record: record)
+                // A record that cannot be read (e.g. an index without a manifest for this platform) is not listed
+                // rather than failing the whole list.
+                guard let resolved = try? images.resolve(record: record) else { continue }
                 let id = resolved.id.string
                 var view = byID[id] ?? ImageView(resolved: resolved, names: [], created: Self.created(resolved, record: record),
                                                  size: imageSize(resolved), labels: resolved.config.config?.labels ?? [:])

@@ -9,8 +9,18 @@ struct ImageRoutes: Sendable {
     let engine: Engine
 
     func summary(_ view: ImageView, containers: Int) -> ImageSummary {
-        ImageSummary(id: view.id, repoTags: view.names.map(Engine.familiarName).sorted(), repoDigests: [],
+        ImageSummary(id: view.id, repoTags: Self.tags(view), repoDigests: Self.digests(view),
                      created: view.created.seconds, size: view.size, labels: view.labels, containers: Int64(containers))
+    }
+
+    /// The names that are tags (familiar form); names pinned by digest (a pull by digest) are repo digests.
+    static func tags(_ view: ImageView) -> [String] {
+        view.names.filter { !$0.contains("@") }.map(Engine.familiarName).sorted()
+    }
+
+    /// The `repo@digest` names.
+    static func digests(_ view: ImageView) -> [String] {
+        view.names.filter { $0.contains("@") }.map(Engine.familiarName).sorted()
     }
 
     func list(_ request: APIRequest) async throws -> APIResponse {
@@ -57,7 +67,7 @@ struct ImageRoutes: Sendable {
         let cc = c.config
         let config = DockerAPI.ImageConfig(user: cc?.user, env: cc?.env, cmd: cc?.cmd, workingDir: cc?.workingDir,
                                            entrypoint: cc?.entrypoint, labels: cc?.labels)
-        var inspect = ImageInspect(id: view.id, repoTags: view.names.map(Engine.familiarName).sorted(), repoDigests: [],
+        var inspect = ImageInspect(id: view.id, repoTags: Self.tags(view), repoDigests: Self.digests(view),
                                    created: c.created, config: config, architecture: c.architecture, os: c.os, size: view.size,
                                    rootFS: .init(type: "layers", layers: view.resolved.diffIDs.map(\.string)))
         inspect.config?.exposedPorts = cc?.exposedPorts.map { Dictionary(uniqueKeysWithValues: $0.keys.map { ($0, EmptyObject()) }) }
@@ -156,7 +166,7 @@ struct ImageRoutes: Sendable {
         return ArchiveRoutes.file(path, contentType: "application/x-tar")
     }
 
-    /// `fromSrc=-` imports the body; `fromImage` pulls (the registry client arrives with its own issue).
+    /// `fromSrc=-` imports the body; `fromImage` pulls from a registry.
     func create(_ request: APIRequest) async throws -> APIResponse {
         if let source = request.string("fromSrc") {
             guard source == "-" else { throw EngineError(.invalidParameter, "importing from a URL is not supported: \(source)") }
@@ -171,8 +181,8 @@ struct ImageRoutes: Sendable {
             }
         }
         let image = request.string("fromImage") ?? ""
-        let tag = request.string("tag").map { $0.isEmpty ? "" : ":" + $0 } ?? ""
-        throw EngineError(.notFound, "pull access denied for \(image)\(tag): this daemon has no registry client yet")
+        guard !image.isEmpty else { throw EngineError(.invalidParameter, "fromImage or fromSrc is required") }
+        return try await RegistryRoutes(engine: engine).pull(request, image: image, tag: request.string("tag"))
     }
 }
 

@@ -12,6 +12,7 @@ enum Routes {
         let volumes = VolumeRoutes(engine: engine)
         let networks = NetworkRoutes(engine: engine)
         let archives = ArchiveRoutes(engine: engine)
+        let registry = RegistryRoutes(engine: engine)
         return Router([
             (.GET, "/_ping", system.ping), (.HEAD, "/_ping", system.ping),
             (.GET, "/version", system.version),
@@ -57,6 +58,8 @@ enum Routes {
             (.GET, "/images/{name*}/history", images.history),
             (.GET, "/images/{name*}/get", images.saveOne),
             (.POST, "/images/{name*}/tag", images.tag),
+            (.POST, "/images/{name*}/push", registry.push),
+            (.POST, "/auth", registry.auth),
             (.DELETE, "/images/{name*}", images.remove),
 
             (.GET, "/volumes", volumes.list),

@@ -42,6 +42,7 @@ public enum APIResponse: Sendable {
         case .notModified: return .body(.notModified, contentType: nil, [])
         case .forbidden: status = .forbidden
         case .unavailable: status = .serviceUnavailable
+        case .unauthorized: status = .unauthorized
         case .system: status = .internalServerError
         }
         var body: [UInt8] = []

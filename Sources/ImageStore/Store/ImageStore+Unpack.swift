@@ -18,7 +18,7 @@ extension ImageStore {
         return chainIDs.reversed()
     }
 
-    private func unpackLayer(_ layer: Descriptor, diffID: Digest, chainID: Digest, parent: Digest?) throws {
+    func unpackLayer(_ layer: Descriptor, diffID: Digest, chainID: Digest, parent: Digest?) throws {
         guard let compression = LayerCompression(mediaType: MediaType.base(layer.mediaType)) else {
             throw ImageStoreError.unsupportedLayer(layer: layer.digest, mediaType: layer.mediaType)
         }

@@ -48,6 +48,8 @@ final class Daemon: @unchecked Sendable {
     let startedAt = Date()
     /// This daemon's default bridge (unique, so test daemons never share one).
     let bridge = HostNetwork.uniqueBridgeName()
+    /// More berthd flags (e.g. `--registry-mirror`).
+    let extraArguments: [String]
 
     private let lock = NSLock()
     private var process: ChildProcess?
@@ -60,8 +62,9 @@ final class Daemon: @unchecked Sendable {
         baseEnvironment(["DOCKER_HOST": host, "DOCKER_CONFIG": dir + "/docker-config", "DOCKER_CLI_HINTS": "false"])
     }
 
-    init(label: String) throws {
+    init(label: String, arguments: [String] = []) throws {
         self.label = label
+        extraArguments = arguments
         binDir = try Daemon.findBinDir()
         var template = Array("/tmp/berth-e2e-d-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw SpawnError("mkdtemp: \(String(cString: strerror(errno)))") }
@@ -71,8 +74,8 @@ final class Daemon: @unchecked Sendable {
     }
 
     /// Creates, launches and fills (busybox:latest) a daemon.
-    static func start(label: String) throws -> Daemon {
-        let daemon = try Daemon(label: label)
+    static func start(label: String, arguments: [String] = []) throws -> Daemon {
+        let daemon = try Daemon(label: label, arguments: arguments)
         do {
             try daemon.launch()
             try daemon.importBusybox()
@@ -112,7 +115,7 @@ final class Daemon: @unchecked Sendable {
     /// Starts berthd and waits for `GET /_ping` to answer OK.
     func launch(timeout: Double = 30) throws {
         let child = try ChildProcess.spawn(
-            [binDir + "/berthd", "--root", root, "--exec-root", execRoot, "-H", host, "--bridge", bridge],
+            [binDir + "/berthd", "--root", root, "--exec-root", execRoot, "-H", host, "--bridge", bridge] + extraArguments,
             environment: baseEnvironment(), stdout: .file(logPath), stderr: .file(logPath))
         lock.withLock {
             process = child

@@ -1,2 +1,0 @@
-/// The registry client (issue 7): pull, push, login.
-public enum DistributionModule {}

@@ -1,4 +1,0 @@
-import Testing
-@testable import Distribution
-
-@Test func moduleLinks() { _ = DistributionModule.self }
