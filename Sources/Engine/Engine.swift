@@ -12,6 +12,8 @@ public actor Engine {
     public nonisolated let images: ImageStore
     public nonisolated let events = EventBus()
     let database: EngineDatabase
+    /// The build cache (its own table in `berth.db`).
+    public nonisolated let buildCache: BuildCacheStore
     let logger: Logger
     let watcher = ShimWatcher()
 
@@ -50,6 +52,7 @@ public actor Engine {
         }
         images = try ImageStore(root: configuration.root)
         database = try EngineDatabase(pool: images.metadata.database)
+        buildCache = try BuildCacheStore(pool: images.metadata.database)
         for record in try database.allContainers() { containers[record.id] = record }
         for volume in try database.allVolumes() { volumes[volume.name] = volume }
     }

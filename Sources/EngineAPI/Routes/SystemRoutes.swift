@@ -126,10 +126,6 @@ struct SystemRoutes: Sendable {
 
     /// `docker system prune` asks for these too: no build cache and no user networks exist yet
     /// (the builder and networking have their own issues), so nothing is removed.
-    func buildPrune(_ request: APIRequest) async throws -> APIResponse {
-        .body(.ok, contentType: "application/json", Array("{\"CachesDeleted\":[],\"SpaceReclaimed\":0}\n".utf8))
-    }
-
     func networkPrune(_ request: APIRequest) async throws -> APIResponse {
         .body(.ok, contentType: "application/json", Array("{\"NetworksDeleted\":[]}\n".utf8))
     }
