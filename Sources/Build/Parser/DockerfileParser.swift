@@ -182,6 +182,10 @@ struct DockerfileParser {
                 }
             }
             node.lines = SourceLines(start: startLine, end: currentLine)
+            if case .instruction(var trigger) = node.arguments {
+                trigger.lines = node.lines
+                node.arguments = .instruction(trigger)
+            }
             nodes.append(node)
             comments = []
         }

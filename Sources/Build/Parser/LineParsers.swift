@@ -7,31 +7,20 @@ enum LineParsers {
 
     /// Splits on runs of `[\t\v\f\r ]`, at most `limit` parts (0: no limit), as Go's regexp Split.
     static func splitWhitespace(_ text: String, limit: Int = 0) -> [String] {
-        if text.isEmpty { return [""] }
         var parts: [String] = []
-        var current = String.UnicodeScalarView()
         var scalars = Array(text.unicodeScalars)[...]
-        while let ch = scalars.first {
-            if isSplitSpace(ch) {
-                if limit > 0 && parts.count == limit - 1 { break }
-                parts.append(String(current))
-                current = String.UnicodeScalarView()
-                while let next = scalars.first, isSplitSpace(next) { scalars = scalars.dropFirst() }
-                continue
+        while true {
+            if limit > 0 && parts.count == limit - 1 {
+                parts.append(String(String.UnicodeScalarView(scalars)))
+                return parts
             }
-            current.append(ch)
-            scalars = scalars.dropFirst()
+            guard let separator = scalars.firstIndex(where: isSplitSpace) else {
+                parts.append(String(String.UnicodeScalarView(scalars)))
+                return parts
+            }
+            parts.append(String(String.UnicodeScalarView(scalars[..<separator])))
+            scalars = scalars[separator...].drop(while: isSplitSpace)
         }
-        if limit > 0 && parts.count == limit - 1 && !scalars.isEmpty {
-            // The rest of the line, from the first separator on, minus the separator run.
-            var rest = scalars
-            while let next = rest.first, isSplitSpace(next) { rest = rest.dropFirst() }
-            parts.append(String(current))
-            parts.append(String(String.UnicodeScalarView(rest)))
-            return parts
-        }
-        parts.append(String(current))
-        return parts
     }
 
     /// Trims Go's unicode spaces from both ends.
