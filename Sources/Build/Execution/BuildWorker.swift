@@ -17,12 +17,15 @@ public struct BuildRunRequest: Sendable {
     public var network: String
     /// `--mount` options, already resolved to host sources by the executor.
     public var mounts: [BuildRunMount]
+    /// SOURCE_DATE_EPOCH: mtimes in the committed layer are clamped to it.
+    public var sourceDateEpoch: Int64?
 
     /// A request with every field.
     public init(image: ResolvedImage, argv: [String], env: [String], user: String, workingDir: String,
-                network: String, mounts: [BuildRunMount]) {
+                network: String, mounts: [BuildRunMount], sourceDateEpoch: Int64? = nil) {
         self.image = image; self.argv = argv; self.env = env; self.user = user
         self.workingDir = workingDir; self.network = network; self.mounts = mounts
+        self.sourceDateEpoch = sourceDateEpoch
     }
 }
 

@@ -71,7 +71,7 @@ extension StageRun {
         }
         let network = run.network == .default ? options.network : run.network.rawValue
         let request = BuildRunRequest(image: image, argv: run.argv, env: run.env, user: run.user, workingDir: run.workingDir,
-                                      network: network, mounts: mounts)
+                                      network: network, mounts: mounts, sourceDateEpoch: options.sourceDateEpoch)
         let progress = executor.progress
         let outcome = try await worker.run(request, holder: holder) { bytes in await progress(.output(bytes)) }
         guard outcome.exitCode == 0, let layer = outcome.layer else {

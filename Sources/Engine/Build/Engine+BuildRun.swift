@@ -41,7 +41,13 @@ extension Engine {
         let record = try await createContainer(ContainerCreateRequest(config: config, hostConfig: host), name: nil)
         let id = record.id
         do {
-            let outcome = try await runAndCommit(id, holder: holder, output: output)
+            let targets = request.mounts.map { mount -> String in
+                switch mount {
+                case .bind(_, let target, _), .tmpfs(let target, _): return target
+                }
+            }
+            let outcome = try await runAndCommit(id, image: request.image, mountTargets: targets, epoch: request.sourceDateEpoch,
+                                                 holder: holder, output: output)
             try await removeContainer(id, force: true, volumes: true)
             return outcome
         } catch {
@@ -50,9 +56,11 @@ extension Engine {
         }
     }
 
-    private func runAndCommit(_ id: String, holder: String,
+    /// Files the engine bind-mounts into every container: their empty mount points are no change.
+    static let runtimeMountPoints = ["/etc/hostname", "/etc/hosts", "/etc/resolv.conf"]
+
+    private func runAndCommit(_ id: String, image: ResolvedImage, mountTargets: [String], epoch: Int64?, holder: String,
                               output: @escaping @Sendable ([UInt8]) async -> Void) async throws(EngineError) -> BuildRunOutcome {
-        let arrival = Timestamp.now()
         try await startContainer(id)
         let logPath = configuration.logPath(id)
         var query = LogQuery()
@@ -60,13 +68,19 @@ extension Engine {
         let follower = Task {
             try? await self.streamLogs(id: id, path: logPath, query: query) { entry in await output(entry.text) }
         }
-        let exit = try await waitContainer(id, condition: "next-exit", since: arrival)
+        // Started: "not-running" answers at once when the process already ended (an exit can be
+        // recorded before the start is, with a finish time before the recorded start time).
+        let exit = try await waitContainer(id, condition: "not-running", since: .now())
         await follower.value
         guard exit.code == 0 else { return BuildRunOutcome(exitCode: exit.code, layer: nil) }
         let store = images
         do {
             let upper = try store.containerDirectory(id) + "/upper"
-            let layer = try await Blocking.run { try store.writeLayer(fromUpper: upper, holder: holder) }
+            let lowers = image.chainIDs.reversed().map { store.snapshots.fsPath(for: $0) }
+            let layer = try await Blocking.run {
+                BuildUpperCleaner(upper: upper, lowers: lowers).removeMountPoints(Self.runtimeMountPoints + mountTargets)
+                return try store.writeLayer(fromUpper: upper, holder: holder, sourceDateEpoch: epoch)
+            }
             return BuildRunOutcome(exitCode: 0, layer: BuildLayer(descriptor: layer.descriptor, diffID: layer.diffID))
         } catch {
             throw EngineError.system("committing the changes of build container \(id.prefix(12)): \(error)")
