@@ -42,7 +42,6 @@ struct BuildCommand: ParsableCommand {
             labels[parts[0]] = parts.count == 2 ? parts[1] : ""
         }
         let archive = try BuildContextArchive.make(context: path, dockerfile: file)
-        defer { close(archive.fd) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         var query: [(String, String?)] = tag.map { ("t", $0) }
@@ -52,7 +51,14 @@ struct BuildCommand: ParsableCommand {
                   ("target", target), ("nocache", noCache ? "1" : nil), ("pull", pull ? "1" : nil),
                   ("q", quiet ? "1" : nil), ("rm", "1"), ("networkmode", network)]
         let client = try connectClient()
-        let response = try client.build(fd: archive.fd, query: query)
+        let response: HTTPResponse
+        do {
+            response = try client.build(fd: archive.fd, query: query)
+            try archive.finish()
+        } catch {
+            try? archive.finish()
+            throw error
+        }
         let lines = LineReader(response.body)
         var imageID: String?
         while let line = try lines.next() {

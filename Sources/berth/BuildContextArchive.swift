@@ -6,12 +6,17 @@ import Glibc
 /// `.dockerignore` (or `<Dockerfile>.dockerignore`) does not exclude, as an uncompressed tar with
 /// numeric owners; a Dockerfile outside the context is added as `.dockerfile.<random>`.
 struct BuildContextArchive {
-    /// An open, already unlinked file holding the tar.
+    /// The read end of a pipe tar writes the archive into.
     let fd: Int32
     /// The Dockerfile's path inside the tar.
     let dockerfile: String
+    let process: Process
+    let errors: Pipe
+    let scratch: String
+    /// Keeps the pipe (and so `fd`) open.
+    let keep: Pipe
 
-    /// Walks `context` and writes the tar (GNU tar, fed the list of paths to include).
+    /// Walks `context` and starts tar (GNU tar, fed the list of paths to include).
     static func make(context: String, dockerfile: String?) throws -> BuildContextArchive {
         let root = URL(fileURLWithPath: context).standardizedFileURL.path
         var isDirectory: ObjCBool = false
@@ -39,17 +44,33 @@ struct BuildContextArchive {
         walk(root, relative: "", ignore: ignore, into: &list)
         let scratch = NSTemporaryDirectory() + "berth-build-" + randomHex()
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
         try Data(list).write(to: URL(fileURLWithPath: scratch + "/list"))
-        let tarPath = scratch + "/context.tar"
-        try runTar(["-C", root, "--no-recursion", "--numeric-owner", "--null", "-T", scratch + "/list", "-cf", tarPath])
+        var arguments = ["-C", root, "--no-recursion", "--numeric-owner", "--null", "-T", scratch + "/list"]
         if !inside {
             try FileManager.default.copyItem(atPath: dockerfilePath, toPath: scratch + "/" + relativeDockerfile)
-            try runTar(["-C", scratch, "--numeric-owner", "-rf", tarPath, relativeDockerfile])
+            arguments += ["-C", scratch, relativeDockerfile]
         }
-        let fd = open(tarPath, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw CLIExit(1, "opening the context archive: \(String(cString: strerror(errno)))") }
-        return BuildContextArchive(fd: fd, dockerfile: relativeDockerfile)
+        // tar writes into a pipe the request body is read from: the context is never stored whole.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/tar")
+        process.arguments = ["-c", "-f", "-"] + arguments
+        let pipe = Pipe()
+        let errors = Pipe()
+        process.standardOutput = pipe
+        process.standardError = errors
+        try process.run()
+        return BuildContextArchive(fd: pipe.fileHandleForReading.fileDescriptor, dockerfile: relativeDockerfile,
+                                   process: process, errors: errors, scratch: scratch, keep: pipe)
+    }
+
+    /// Waits for tar; its failure (an unreadable file) is the build's error.
+    func finish() throws {
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let message = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw CLIExit(1, "archiving the build context: \(String(decoding: message, as: UTF8.self))")
+        }
     }
 
     /// Appends the NUL-terminated relative paths to include, directories before their contents.
@@ -67,20 +88,6 @@ struct BuildContextArchive {
                 list += Array(rel.utf8) + [0]
             }
             if isDirectory { walk(path, relative: rel, ignore: ignore, into: &list) }
-        }
-    }
-
-    private static func runTar(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/tar")
-        process.arguments = arguments
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        let message = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw CLIExit(1, "archiving the build context: \(String(decoding: message, as: UTF8.self))")
         }
     }
 
