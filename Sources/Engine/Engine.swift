@@ -16,6 +16,8 @@ public actor Engine {
     /// The registry client (pull, push, login).
     public nonisolated let registry: RegistryService
     let database: EngineDatabase
+    /// The build cache (its own table in `berth.db`).
+    public nonisolated let buildCache: BuildCacheStore
     let logger: Logger
     let watcher = ShimWatcher()
 
@@ -59,6 +61,7 @@ public actor Engine {
         images = try ImageStore(root: configuration.root)
         registry = RegistryService(configuration: configuration.registries, root: configuration.root)
         database = try EngineDatabase(pool: images.metadata.database)
+        buildCache = try BuildCacheStore(pool: images.metadata.database)
         for record in try database.allContainers() { containers[record.id] = record }
         for volume in try database.allVolumes() { volumes[volume.name] = volume }
     }

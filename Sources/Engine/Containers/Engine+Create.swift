@@ -59,6 +59,7 @@ extension Engine {
             return try images.resolve(reference)
         } catch let error as ImageStoreError {
             if case .imageNotFound = error {
+                if let unnamed = unnamedManifest(reference) { return unnamed }
                 let shown = (try? ImageStore.normalizedName(reference)).map(Self.familiarName) ?? reference
                 throw EngineError.noSuchImage(shown)
             }
@@ -68,6 +69,14 @@ extension Engine {
         } catch {
             throw EngineError.system("\(error)")
         }
+    }
+
+    /// The image whose manifest digest is `reference` though no name or dangling record points at it
+    /// (a build step's image, held by the build cache).
+    func unnamedManifest(_ reference: String) -> ResolvedImage? {
+        guard reference.hasPrefix("sha256:"), let digest = try? Digest(parsing: reference),
+              let info = try? images.content.info(digest), info.size < 4 << 20 else { return nil }
+        return try? images.resolve(manifest: Descriptor(mediaType: MediaType.ociManifest, digest: digest, size: info.size))
     }
 
     /// An image whose config digest (docker's image ID) starts with `prefix`.

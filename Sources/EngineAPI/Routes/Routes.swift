@@ -13,13 +13,15 @@ enum Routes {
         let networks = NetworkRoutes(engine: engine)
         let archives = ArchiveRoutes(engine: engine)
         let registry = RegistryRoutes(engine: engine)
+        let builds = BuildRoutes(engine: engine)
         return Router([
             (.GET, "/_ping", system.ping), (.HEAD, "/_ping", system.ping),
             (.GET, "/version", system.version),
             (.GET, "/info", system.info),
             (.GET, "/events", system.events),
             (.GET, "/system/df", system.diskUsage),
-            (.POST, "/build/prune", system.buildPrune),
+            (.POST, "/build", builds.build),
+            (.POST, "/build/prune", builds.prune),
 
             (.GET, "/containers/json", containers.list),
             (.POST, "/containers/create", containers.create),

@@ -124,12 +124,6 @@ struct SystemRoutes: Sendable {
         }
     }
 
-    /// `docker system prune` asks for this too: no build cache exists yet (the builder has its
-    /// own issue), so nothing is removed.
-    func buildPrune(_ request: APIRequest) async throws -> APIResponse {
-        .body(.ok, contentType: "application/json", Array("{\"CachesDeleted\":[],\"SpaceReclaimed\":0}\n".utf8))
-    }
-
     func diskUsage(_ request: APIRequest) async throws -> APIResponse {
         let views = (try? await engine.imageViews()) ?? []
         let containers = await engine.allContainers()

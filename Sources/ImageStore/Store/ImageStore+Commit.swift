@@ -12,22 +12,20 @@ extension ImageStore {
         author: String? = nil, comment: String? = nil, reference: ImageReference? = nil, created: Date = Date()
     ) throws -> Digest {
         let upper = try containerDirectory(containerID) + "/upper"
-        try StoreFS.makeDirectories(root + "/tmp")
-        let temporary = root + "/tmp/commit-\(containerID)-\(UInt32.random(in: 0...UInt32.max))"
+        let (temporary, diffID) = try diffToTemporary(upper, compression: .gzip, sourceDateEpoch: nil)
         defer { unlink(temporary) }
-        let layer = try LayerDiffer().diff(.overlayUpper(upper), toFileAt: temporary, compression: .gzip)
         let createdText = Self.rfc3339(created)
         var imageConfig = base.config
         imageConfig.created = createdText
         imageConfig.author = author
         imageConfig.config = config
-        imageConfig.rootfs = RootFS(diffIDs: base.diffIDs + [try Digest(parsing: layer.diffID)])
+        imageConfig.rootfs = RootFS(diffIDs: base.diffIDs + [diffID])
         imageConfig.history = (base.config.history ?? []) + [History(created: createdText, createdBy: createdBy, author: author, comment: comment)]
         return try writeLock.withLock {
             let info = try TransferFS.ingest(temporary, into: content, expected: nil, expectedSize: nil, name: "commit of \(containerID)")
             let descriptor = Descriptor(mediaType: LayerCompression.gzip.ociMediaType, digest: info.digest, size: info.size)
             return try commitImage(layers: base.layers + [descriptor], config: imageConfig,
-                                   names: reference.map { [$0.string] } ?? [], createdAt: created).digest
+                            names: reference.map { [$0.string] } ?? [], createdAt: created).digest
         }
     }
 

@@ -33,14 +33,16 @@ extension ImageStore {
     }
 
     /// Stores the config and an OCI manifest for a one-layer image whose layer blob is in the content
-    /// store, records it and names it. Returns the manifest's descriptor.
-    func commitImage(layers: [Descriptor], config: ImageConfig, names: [String], createdAt: Date) throws -> Descriptor {
+    /// store, records it and names it (`names` nil: records no image at all). Returns the manifest's descriptor.
+    func commitImage(layers: [Descriptor], config: ImageConfig, names: [String]?, createdAt: Date) throws -> Descriptor {
         let configBytes = try Array(config.encoded())
         let configDescriptor = try content.write(bytes: configBytes, mediaType: MediaType.ociConfig)
         let manifest = Manifest(config: configDescriptor, layers: layers)
         let manifestDescriptor = try content.write(bytes: Array(manifest.encoded()), mediaType: MediaType.ociManifest)
         try recordManifest(manifestDescriptor, manifest: manifest, config: config)
-        try recordNames(names, target: manifestDescriptor, labels: config.config?.labels ?? [:], createdAt: createdAt)
+        if let names {
+            try recordNames(names, target: manifestDescriptor, labels: config.config?.labels ?? [:], createdAt: createdAt)
+        }
         return manifestDescriptor
     }
 

@@ -1,0 +1,65 @@
+/// What a build was asked for (docker's `POST /build` query, `berth build` flags).
+public struct BuildOptions: Sendable, Equatable {
+    /// The Dockerfile's text.
+    public var dockerfile: String
+    /// The Dockerfile's name as given (`-f`), for messages (`Dockerfile:7: …`).
+    public var dockerfileName: String
+    /// Names for the result (`-t`, several).
+    public var tags: [String]
+    /// `--build-arg` values.
+    public var buildArgs: [String: String]
+    /// `--label`s added to the result.
+    public var labels: [String: String]
+    /// `--target` stage.
+    public var target: String?
+    /// `--no-cache`: run every step (results are still recorded for later builds).
+    public var noCache: Bool
+    /// `--pull`: resolve base images afresh.
+    public var pull: Bool
+    /// `--network` for RUN steps without their own `--network`: default, none or host.
+    public var network: String
+    /// SOURCE_DATE_EPOCH: timestamps in the config, history and new layers are clamped to it.
+    public var sourceDateEpoch: Int64?
+
+    /// Options with docker's defaults.
+    public init(dockerfile: String, dockerfileName: String = "Dockerfile", tags: [String] = [], buildArgs: [String: String] = [:],
+                labels: [String: String] = [:], target: String? = nil, noCache: Bool = false, pull: Bool = false,
+                network: String = "default", sourceDateEpoch: Int64? = nil) {
+        self.dockerfile = dockerfile; self.dockerfileName = dockerfileName; self.tags = tags; self.buildArgs = buildArgs
+        self.labels = labels; self.target = target; self.noCache = noCache; self.pull = pull; self.network = network
+        self.sourceDateEpoch = sourceDateEpoch
+    }
+}
+
+/// What a build reports as it goes, in the order docker's legacy builder prints it.
+public enum BuildProgress: Sendable, Equatable {
+    /// Text for the user (`Step 2/5 : COPY . /app\n`, ` ---> Using cache\n`, ` ---> 1a2b3c4d5e6f\n`).
+    case stream(String)
+    /// Output of a RUN step's command.
+    case output([UInt8])
+    /// The built image's ID (`{"aux":{"ID":"sha256:…"}}`).
+    case imageID(String)
+}
+
+/// A build that stopped: what went wrong, on which Dockerfile line, rendered once at the edge.
+public struct BuildError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What went wrong, in docker's words where docker has words.
+    public var message: String
+    /// The Dockerfile line of the instruction that failed, when there was one.
+    public var line: Int?
+    /// The Dockerfile's name.
+    public var file: String
+    /// The exit code of a RUN that failed.
+    public var exitCode: Int?
+
+    /// An error.
+    public init(_ message: String, line: Int? = nil, file: String = "Dockerfile", exitCode: Int? = nil) {
+        self.message = message; self.line = line; self.file = file; self.exitCode = exitCode
+    }
+
+    /// `Dockerfile:7: message`.
+    public var description: String {
+        if let line { return "\(file):\(line): \(message)" }
+        return message
+    }
+}

@@ -1,0 +1,71 @@
+import Build
+import Foundation
+import ImageStore
+import OCI
+
+/// What `POST /build` asked for, besides the options the executor reads.
+public struct BuildRequest: Sendable {
+    /// The context tar (plain or compressed) in a file, nil when no body was sent.
+    public var contextArchive: String?
+    /// The Dockerfile's path inside the context (`dockerfile` query, default `Dockerfile`).
+    public var dockerfilePath: String
+    /// The executor's options (the Dockerfile text is read from the context).
+    public var options: BuildOptions
+
+    /// A request.
+    public init(contextArchive: String?, dockerfilePath: String, options: BuildOptions) {
+        self.contextArchive = contextArchive; self.dockerfilePath = dockerfilePath; self.options = options
+    }
+}
+
+extension Engine {
+    /// A build: the context extracted (entries are checked to stay inside it), the Dockerfile read
+    /// from it, the executor run with this engine as its worker, the context removed afterwards.
+    nonisolated public func build(_ request: BuildRequest, progress: @escaping @Sendable (BuildProgress) async -> Void) async throws -> ResolvedImage {
+        let store = images
+        let context = try store.makeStepDirectory()
+        defer { try? store.removeTree(context) }
+        if let archive = request.contextArchive {
+            do {
+                _ = try await Blocking.run { try LayerApplier().apply(layerAt: archive, to: context, mode: .flattened) }
+            } catch {
+                throw BuildError("reading the build context: \(error)")
+            }
+        }
+        var options = request.options
+        let name = request.dockerfilePath.isEmpty ? "Dockerfile" : request.dockerfilePath
+        let parts: [String]
+        do {
+            parts = try ScopedPath.resolve(name, in: context, followFinal: true, refuseEscape: true)
+        } catch {
+            throw BuildError("the Dockerfile (\(name)) must be within the build context")
+        }
+        guard let data = FileManager.default.contents(atPath: ScopedPath.join(context, parts)) else {
+            throw BuildError("Cannot locate specified Dockerfile: \(name)")
+        }
+        options.dockerfile = String(decoding: data, as: UTF8.self)
+        if options.dockerfileName.isEmpty || options.dockerfileName == "Dockerfile" {
+            options.dockerfileName = (name.hasPrefix(".dockerfile.") ? "Dockerfile" : name)
+        }
+        let executor = BuildExecutor(worker: EngineBuildWorker(engine: self), context: context, options: options, progress: progress)
+        let image = try await executor.build()
+        await publish(type: "image", action: "build", id: image.id.string)
+        return image
+    }
+
+    /// `POST /build/prune`: forgets every cache entry (all, or those unused for `keepSeconds`) and
+    /// collects what only they held. Returns the cache keys removed and the bytes freed.
+    public func pruneBuildCache(olderThan seconds: Double? = nil) async throws(EngineError) -> (removed: [String], space: Int64) {
+        do {
+            let now = Date().timeIntervalSince1970
+            let entries = try buildCache.all().filter { entry in seconds.map { now - entry.lastUsed > $0 } ?? true }
+            try buildCache.remove(entries.map(\.key))
+            let store = images
+            let result = try await Blocking.run { try store.gc() }
+            try? FileManager.default.removeItem(atPath: configuration.root + "/build/cache-mounts")
+            return (entries.map(\.key), result.totalBytes)
+        } catch {
+            throw EngineError.system("pruning the build cache: \(error)")
+        }
+    }
+}

@@ -1,0 +1,134 @@
+import Build
+import Foundation
+import Glibc
+import ImageStore
+import OCI
+
+/// The engine as the builder's worker: images from the store, RUN through `Engine.runBuildStep`,
+/// layers written through the image store, and the cache in `berth.db`.
+public struct EngineBuildWorker: BuildWorker {
+    /// The engine doing the work.
+    public let engine: Engine
+
+    /// A worker over `engine`.
+    public init(engine: Engine) { self.engine = engine }
+
+    public func baseImage(_ reference: String, pull: Bool) async throws -> ResolvedImage {
+        if pull {
+            throw EngineError(.invalidParameter, "--pull: this berthd cannot pull images yet (no registry client); load \(reference) with `berth load` and build without --pull")
+        }
+        return try await engine.resolveImage(reference)
+    }
+
+    public func run(_ request: BuildRunRequest, holder: String,
+                    output: @escaping @Sendable ([UInt8]) async -> Void) async throws -> BuildRunOutcome {
+        try await engine.runBuildStep(request, holder: holder, output: output)
+    }
+
+    public func addLayer(on parent: ResolvedImage?, reading other: ResolvedImage?, holder: String, sourceDateEpoch: Int64?,
+                         skipEmpty: Bool, fill: @escaping @Sendable (String, String?, String) throws -> Void) async throws -> BuildLayer? {
+        let store = engine.images
+        return try await Blocking.run {
+            let chain = try parent.map { try store.unpack($0) } ?? []
+            let view = try Self.mountView(store, chain: chain)
+            defer { Self.unmountView(store, view) }
+            let otherView = try other.map { try Self.mountView(store, chain: try store.unpack($0)) }
+            defer { if let otherView { Self.unmountView(store, otherView) } }
+            let upper = try store.makeStepDirectory()
+            do {
+                try fill(view, otherView, upper)
+                if skipEmpty, (try? FileManager.default.contentsOfDirectory(atPath: upper))?.isEmpty ?? true {
+                    try? store.removeTree(upper)
+                    return nil
+                }
+                let layer = try store.writeLayer(fromUpper: upper, holder: holder, sourceDateEpoch: sourceDateEpoch)
+                let diffIDs = (parent?.diffIDs ?? []) + [layer.diffID]
+                let chainID = ChainID.compute(diffIDs: diffIDs).last!
+                try store.adoptSnapshot(upper, as: chainID, parent: chain.first, holder: holder)
+                return BuildLayer(descriptor: layer.descriptor, diffID: layer.diffID)
+            } catch {
+                try? store.removeTree(upper)
+                throw error
+            }
+        }
+    }
+
+    public func mountView(_ image: ResolvedImage?) async throws -> String {
+        let store = engine.images
+        return try await Blocking.run { try Self.mountView(store, chain: try image.map { try store.unpack($0) } ?? []) }
+    }
+
+    public func unmountView(_ path: String) async {
+        let store = engine.images
+        await Blocking.run { Self.unmountView(store, path) }
+    }
+
+    public func cacheDirectory(_ id: String) async throws -> String {
+        let hex = Digester.digest(of: Array(id.utf8)).encoded
+        let path = engine.configuration.root + "/build/cache-mounts/" + hex
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// A read-only view of the layers `chain` (top first) in a fresh directory; an empty one for none.
+    static func mountView(_ store: ImageStore, chain: [Digest]) throws -> String {
+        let view = try store.makeStepDirectory()
+        guard !chain.isEmpty else { return view }
+        do {
+            try ContainerRootFS(snapshots: store.snapshots).mountReadOnly(lowerChain: chain, target: view)
+        } catch {
+            try? store.removeTree(view)
+            throw error
+        }
+        return view
+    }
+
+    /// Unmounts (when mounted) and removes a view.
+    static func unmountView(_ store: ImageStore, _ view: String) {
+        if ContainerRootFS.isMounted(view) { try? ContainerRootFS.unmount(view, detachIfBusy: true) }
+        guard !ContainerRootFS.isMounted(view) else { return }
+        try? store.removeTree(view)
+    }
+
+    public func writeImage(layers: [Descriptor], config: ImageConfig, holder: String) async throws -> ResolvedImage {
+        let store = engine.images
+        return try await Blocking.run { try store.writeImage(layers: layers, config: config, holder: holder) }
+    }
+
+    public func cached(_ key: String) async -> ResolvedImage? {
+        guard let entry = try? engine.buildCache.lookup(key) else { return nil }
+        if let image = try? engine.images.resolve(manifest: entry.manifest) { return image }
+        try? engine.buildCache.remove([key])
+        return nil
+    }
+
+    public func remember(_ key: String, image: ResolvedImage) async throws {
+        try engine.buildCache.store(key, manifest: image.manifestDescriptor)
+    }
+
+    public func name(_ image: ResolvedImage, as names: [String]) async throws {
+        try await engine.nameBuiltImage(image, names: names)
+    }
+
+    public func release(holder: String) async {
+        try? engine.images.release(holder: holder)
+    }
+}
+
+extension Engine {
+    /// Names a build's result (`-t`), publishing docker's tag events; untagged it stays dangling.
+    func nameBuiltImage(_ image: ResolvedImage, names: [String]) throws(EngineError) {
+        do {
+            if names.isEmpty { try images.keepDangling(image) }
+            for name in names {
+                try images.name(image, as: name)
+                publish(type: "image", action: "tag", id: image.id.string,
+                        attributes: ["name": Self.familiarName((try? ImageStore.normalizedName(name)) ?? name)])
+            }
+        } catch let error as ImageStoreError {
+            throw EngineError(.invalidParameter, error.description)
+        } catch {
+            throw EngineError.system("naming the built image: \(error)")
+        }
+    }
+}

@@ -1,0 +1,113 @@
+import Build
+import DockerAPI
+import Engine
+import Foundation
+import OCI
+
+/// `POST /build` (docker's legacy builder API: a tar context in, JSON messages out) and
+/// `POST /build/prune`.
+struct BuildRoutes: Sendable {
+    let engine: Engine
+
+    func build(_ request: APIRequest) async throws -> APIResponse {
+        let tags = (request.query["t"] ?? []).filter { !$0.isEmpty }
+        for tag in tags {
+            guard (try? ImageReference(parsing: tag)) != nil else {
+                throw EngineError(.invalidParameter, "invalid reference format: \(tag)")
+            }
+        }
+        let buildArgs = try jsonMap(request, "buildargs")
+        let labels = try jsonMap(request, "labels")
+        let network = request.string("networkmode").map { ["", "default", "bridge"].contains($0) ? "default" : $0 } ?? "default"
+        guard ["default", "none", "host"].contains(network) else {
+            throw EngineError(.invalidParameter, "network mode \(network) is not supported for builds: use default, none or host")
+        }
+        if let platform = request.string("platform"), !platform.isEmpty, !platform.hasPrefix("linux") {
+            throw EngineError(.invalidParameter, "\"\(platform)\": this daemon builds linux images only")
+        }
+        let epoch = buildArgs["SOURCE_DATE_EPOCH"].flatMap { Int64($0) }
+        let options = BuildOptions(
+            dockerfile: "", dockerfileName: request.string("dockerfile") ?? "Dockerfile", tags: tags, buildArgs: buildArgs,
+            labels: labels, target: request.string("target").flatMap { $0.isEmpty ? nil : $0 }, noCache: request.bool("nocache"),
+            pull: request.bool("pull"), network: network, sourceDateEpoch: epoch)
+        let archive = try keepBody(request)
+        let quiet = request.bool("q")
+        let engine = self.engine
+        let buildRequest = BuildRequest(contextArchive: archive, dockerfilePath: request.string("dockerfile") ?? "Dockerfile", options: options)
+        return .stream(.ok, contentType: "application/json") { writer in
+            defer { if let archive { try? FileManager.default.removeItem(atPath: archive) } }
+            let sink = MessageSink(writer: writer, quiet: quiet)
+            do {
+                let image = try await engine.build(buildRequest) { event in await sink.send(event) }
+                let id = image.id.string
+                if quiet {
+                    try await writer.writeJSON(JSONMessage(stream: id + "\n"))
+                } else {
+                    try await writer.writeJSON(JSONMessage(stream: "Successfully built \(id.dropFirst(7).prefix(12))\n"))
+                    for tag in tags {
+                        let name = Engine.familiarName((try? ImageReference(parsing: tag))?.string ?? tag)
+                        try await writer.writeJSON(JSONMessage(stream: "Successfully tagged \(name)\n"))
+                    }
+                }
+            } catch {
+                let message = (error as? EngineError)?.message ?? "\(error)"
+                try await writer.writeJSON(JSONMessage(error: message, errorDetail: JSONMessage.ErrorDetail(message: message)))
+            }
+        }
+    }
+
+    func prune(_ request: APIRequest) async throws -> APIResponse {
+        let filters = try request.filters()
+        let age = filters["until"]?.first.flatMap { Timestamp.parseDuration($0) }.map { Double($0) / 1e9 }
+        let result = try await engine.pruneBuildCache(olderThan: request.bool("all") ? nil : age)
+        return .json(BuildPruneResponse(cachesDeleted: result.removed, spaceReclaimed: result.space))
+    }
+
+    /// The body moved to a file of the build's own (the server removes its spool file when the
+    /// handler returns, before the stream runs).
+    private func keepBody(_ request: APIRequest) throws -> String? {
+        let path = engine.configuration.execRoot + "/tmp/build-context-" + UUID().uuidString + ".tar"
+        switch request.body {
+        case .none:
+            return nil
+        case .bytes(let bytes):
+            guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
+                throw EngineError(.system, "cannot store the build context in \(path)")
+            }
+        case .file(let spooled):
+            guard rename(spooled, path) == 0 else { throw EngineError(.system, "cannot keep the build context \(spooled)") }
+        }
+        return path
+    }
+
+    private func jsonMap(_ request: APIRequest, _ name: String) throws(EngineError) -> [String: String] {
+        guard let text = request.string(name), !text.isEmpty else { return [:] }
+        guard let object = try? JSONDecoder().decode([String: String?].self, from: Data(text.utf8)) else {
+            throw EngineError(.invalidParameter, "\(name): not a JSON object of strings: \(text)")
+        }
+        return object.compactMapValues { $0 }
+    }
+}
+
+/// Turns build progress into docker's JSON messages, one write at a time.
+actor MessageSink {
+    let writer: StreamWriter
+    let quiet: Bool
+
+    init(writer: StreamWriter, quiet: Bool) { self.writer = writer; self.quiet = quiet }
+
+    func send(_ event: BuildProgress) async {
+        let message: JSONMessage
+        switch event {
+        case .stream(let text):
+            if quiet { return }
+            message = JSONMessage(stream: text)
+        case .output(let bytes):
+            if quiet { return }
+            message = JSONMessage(stream: String(decoding: bytes, as: UTF8.self))
+        case .imageID(let id):
+            message = JSONMessage(aux: JSONMessage.Aux(id: id))
+        }
+        try? await writer.writeJSON(message)
+    }
+}
