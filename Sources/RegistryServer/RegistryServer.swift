@@ -23,7 +23,8 @@ public struct RegistryServer: Sendable {
     /// Serves until cancelled (or SIGTERM/SIGINT when `handleSignals`); `onListening` gets the bound port.
     public func run(handleSignals: Bool = true, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let (host, port) = try config.hostAndPort()
-        var server: HTTPServerBuilder = .http1(configuration: .init(idleTimeout: .seconds(300)))
+        var server: HTTPServerBuilder = .http1(configuration: .init(
+            additionalChannelHandlers: [ExpectContinueHandler()], idleTimeout: .seconds(300)))
         if let tls = config.tls {
             let chain = try NIOSSLCertificate.fromPEMFile(tls.cert).map { NIOSSLCertificateSource.certificate($0) }
             let key = try NIOSSLPrivateKey(file: tls.key, format: .pem)

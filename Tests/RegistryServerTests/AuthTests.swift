@@ -72,6 +72,14 @@ private func basic(_ user: String, _ password: String) -> (String, String) {
             #expect(read.status == 200)
             // Bad credentials at the token endpoint; a forged token.
             #expect(try await registry.send(.GET, "/token?scope=repository:alice/app:pull", headers: [basic("bob", "nope")]).status == 401)
+            // containerd's OAuth2 form.
+            let form = "grant_type=password&username=alice&password=wonderland&service=berth-test&client_id=containerd&scope=repository%3Aalice%2Fapp%3Apull%2Cpush"
+            let oauth = try await registry.send(.POST, "/token", headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Array(form.utf8))
+            #expect(oauth.status == 200)
+            let oauthToken = try #require(try oauth.json()["access_token"] as? String)
+            #expect(try await registry.send(.POST, "/v2/alice/app/blobs/uploads/", headers: [("Authorization", "Bearer \(oauthToken)")]).status == 202)
+            let badForm = Array("grant_type=password&username=alice&password=nope".utf8)
+            #expect(try await registry.send(.POST, "/token", body: badForm).status == 401)
             let forged = alice.dropLast(3) + "abc"
             #expect(try await registry.send(.GET, "/v2/", headers: [("Authorization", "Bearer \(forged)")]).status == 401)
         }

@@ -16,6 +16,7 @@ private var opensslInstalled: Bool { FileManager.default.isExecutableFile(atPath
                                  "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
                                  "-keyout", directory + "/tls.key", "-out", directory + "/tls.crt"]
             process.standardError = FileHandle.nullDevice
+            // Runs before the server starts, so waiting here starves nothing.
             try process.run()
             process.waitUntilExit()
             config.tls = .init(cert: directory + "/tls.crt", key: directory + "/tls.key")

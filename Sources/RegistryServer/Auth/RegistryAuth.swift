@@ -85,14 +85,26 @@ struct RegistryAuth: Sendable {
         return "\(scheme)://\(host)/token"
     }
 
-    /// The built-in token endpoint: `GET /token?service=…&scope=…` with optional Basic credentials.
-    /// Grants each requested action the access rules allow; bad credentials get 401.
+    /// The built-in token endpoint: `GET /token?service=…&scope=…` with optional Basic credentials,
+    /// or the OAuth2 form `POST /token` (`grant_type=password&username=…&password=…&scope=…`, as
+    /// containerd sends it). Grants each requested action the access rules allow; bad credentials get 401.
     func issueToken(_ request: Request) async throws -> (Response, String?) {
         guard let tokens else { throw RegistryError(.unsupported, "this registry issues no tokens", status: .notFound) }
+        var parameters: [(String, String)] = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
+        var credentials = request.headers[.authorization].map { header -> (String, String)? in Self.basicCredentials(header) }
+        if request.method == .post {
+            let body = try await request.body.collect(upTo: 64 << 10)
+            parameters += Self.formFields(String(decoding: body.readableBytesView, as: UTF8.self))
+            let form = Dictionary(parameters, uniquingKeysWith: { first, _ in first })
+            guard form["grant_type"] == "password" else {
+                throw RegistryError(.unsupported, "only grant_type=password is supported", detail: form["grant_type"], status: .badRequest)
+            }
+            credentials = .some((form["username"] ?? "", form["password"] ?? ""))
+        }
         var user: String?
-        if let authorization = request.headers[.authorization] {
-            guard let (name, password) = Self.basicCredentials(authorization),
-                  await credentials?.verify(user: name, password: password) == true
+        if let credentials {
+            guard let (name, password) = credentials,
+                  await self.credentials?.verify(user: name, password: password) == true
             else {
                 var headers = HTTPFields()
                 headers[.wwwAuthenticate] = "Basic realm=\"berth-registry\""
@@ -100,12 +112,11 @@ struct RegistryAuth: Sendable {
             }
             user = name
         }
-        let query = request.uri.queryParameters
-        if let service = query["service"], service != tokens.service[...] {
-            throw RegistryError(.denied, "unknown service", detail: String(service), status: .badRequest)
+        if let service = parameters.first(where: { $0.0 == "service" })?.1, service != tokens.service {
+            throw RegistryError(.denied, "unknown service", detail: service, status: .badRequest)
         }
+        let scopes = parameters.filter { $0.0 == "scope" }.flatMap { $0.1.split(separator: " ") }
         var access: [TokenAccess] = []
-        let scopes = query.getAll("scope").flatMap { $0.split(separator: " ") }
         for text in scopes {
             guard let wanted = TokenAccess(scope: String(text)) else { continue }
             let granted = wanted.actions.filter { permits(user: user, TokenAccess(type: wanted.type, name: wanted.name, actions: [$0])) }
@@ -121,6 +132,17 @@ struct RegistryAuth: Sendable {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         return (Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data))), user)
+    }
+
+    /// Decodes an `application/x-www-form-urlencoded` body.
+    static func formFields(_ text: String) -> [(String, String)] {
+        text.split(separator: "&").map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ part: Substring) -> String {
+                part.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(part)
+            }
+            return (decode(parts[0]), parts.count > 1 ? decode(parts[1]) : "")
+        }
     }
 
     /// Decodes `Basic base64(user:password)`.
