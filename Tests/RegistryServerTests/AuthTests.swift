@@ -22,6 +22,7 @@ private func basic(_ user: String, _ password: String) -> (String, String) {
             #expect(anonymous.status == 401)
             #expect(anonymous.header("WWW-Authenticate") == #"Basic realm="berth-registry""#)
             #expect(anonymous.errorCode == "UNAUTHORIZED")
+            #expect(anonymous.header("Docker-Distribution-API-Version") == "registry/2.0")
             #expect(try await registry.send(.GET, "/v2/", headers: [basic("alice", "wrong")]).status == 401)
             #expect(try await registry.send(.GET, "/v2/", headers: [basic("alice", "wonderland")]).status == 200)
             let digest = try await registry.pushBlob("alice/app", [1, 2], headers: [basic("alice", "wonderland")])

@@ -85,6 +85,17 @@ import Testing
         }
     }
 
+    @Test func tooManyOpenUploadsIsTooManyRequests() async throws {
+        try await withRegistry({ config, _ in config.maxUploads = 1 }) { registry in
+            let location = try #require(try await registry.send(.POST, "/v2/busy/blobs/uploads/").header("Location"))
+            let second = try await registry.send(.POST, "/v2/busy/blobs/uploads/")
+            #expect(second.status == 429)
+            #expect(second.errorCode == "TOOMANYREQUESTS")
+            _ = try await registry.send(.DELETE, location)
+            #expect(try await registry.send(.POST, "/v2/busy/blobs/uploads/").status == 202)
+        }
+    }
+
     @Test func putWithoutDigestIsDigestInvalid() async throws {
         try await withRegistry { registry in
             let location = try #require(try await registry.send(.POST, "/v2/c/blobs/uploads/").header("Location"))

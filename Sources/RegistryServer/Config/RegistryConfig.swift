@@ -15,6 +15,7 @@ import Yams
 ///   - { user: "*", repository: "*", actions: [pull] }
 ///   - { user: "*", repository: "${user}/*", actions: [pull, push, delete] }
 /// logLevel: info
+/// maxUploads: 1000
 /// ```
 public struct RegistryConfig: Sendable, Codable, Equatable {
     /// TLS certificate and key files (PEM).
@@ -65,11 +66,13 @@ public struct RegistryConfig: Sendable, Codable, Equatable {
     public var access: [AccessRule]?
     /// Log level (trace, debug, info, notice, warning, error, critical).
     public var logLevel: String?
+    /// The most uploads open at once (default 1000); more get 429 TOOMANYREQUESTS.
+    public var maxUploads: Int?
 
     /// The default configuration.
     public init() {}
 
-    enum CodingKeys: String, CodingKey { case addr, root, readOnly, htpasswd, tls, token, access, logLevel }
+    enum CodingKeys: String, CodingKey { case addr, root, readOnly, htpasswd, tls, token, access, logLevel, maxUploads }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -81,6 +84,7 @@ public struct RegistryConfig: Sendable, Codable, Equatable {
         token = try container.decodeIfPresent(Token.self, forKey: .token)
         access = try container.decodeIfPresent([AccessRule].self, forKey: .access)
         logLevel = try container.decodeIfPresent(String.self, forKey: .logLevel)
+        maxUploads = try container.decodeIfPresent(Int.self, forKey: .maxUploads)
     }
 
     /// Parses YAML text (unknown keys are ignored).

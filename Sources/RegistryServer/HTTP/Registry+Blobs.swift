@@ -1,11 +1,17 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import OCI
 
 extension Registry {
     /// `GET`/`HEAD /v2/<name>/blobs/<digest>`, with single-range `Range: bytes=a-b` (206, or 416).
-    func getBlob(_ request: Request, name: String, digest text: String, head: Bool) throws -> Response {
+    ///
+    /// The body is read from the file in 256 KiB chunks. After each chunk it waits for one turn of the
+    /// connection's event loop: the write it just handed over has then reached the channel, which
+    /// has updated its writability, so the next write waits for the socket. Without that turn the
+    /// reader runs ahead of the event loop and queues chunks in memory.
+    func getBlob(_ request: Request, name: String, digest text: String, head: Bool, eventLoop: (any EventLoop)?) throws -> Response {
         let digest = try Self.parseDigest(text)
         guard storage.repositoryHasBlob(name, digest), let size = storage.blobSize(digest) else {
             throw RegistryError(.blobUnknown, "blob unknown to registry", detail: digest.string)
@@ -64,6 +70,7 @@ extension Registry {
                 }
                 offset += Int64(got)
                 try await writer.write(buffer)
+                if let eventLoop { try await eventLoop.submit {}.get() }
                 buffers[turn] = buffer
                 turn ^= 1
             }

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import NIOCore
 import OCI
 
 /// The distribution API over one storage root: routing, authorisation, and the handlers
@@ -16,7 +17,7 @@ public struct Registry: Sendable {
     /// Builds the registry for a configuration (opening storage, reading htpasswd and token key).
     public init(config: RegistryConfig) throws {
         storage = try RegistryStorage(root: config.root)
-        uploads = UploadManager(storage: storage)
+        uploads = UploadManager(storage: storage, limit: config.maxUploads ?? 1000)
         lock = StoreLock(root: config.root)
         readOnly = config.readOnly
         let credentials = try config.htpasswd.map { path throws(ConfigError) in CredentialCache(htpasswd: try Htpasswd(path: path)) }
@@ -35,9 +36,9 @@ public struct Registry: Sendable {
     }
 
     /// Answers one request; every error becomes the spec's JSON error body.
-    func respond(_ request: Request, exchange: Exchange) async -> Response {
+    func respond(_ request: Request, exchange: Exchange, eventLoop: (any EventLoop)? = nil) async -> Response {
         do {
-            return try await route(request, exchange: exchange)
+            return try await route(request, exchange: exchange, eventLoop: eventLoop)
         } catch let error as RegistryError {
             return Self.errorResponse(error, head: request.method == .head)
         } catch {
@@ -46,7 +47,7 @@ public struct Registry: Sendable {
         }
     }
 
-    private func route(_ request: Request, exchange: Exchange) async throws -> Response {
+    private func route(_ request: Request, exchange: Exchange, eventLoop: (any EventLoop)?) async throws -> Response {
         guard let route = Route(path: request.uri.path) else {
             throw RegistryError(.unsupported, "no such endpoint", detail: request.uri.path, status: .notFound)
         }
@@ -64,9 +65,7 @@ public struct Registry: Sendable {
             return response
         case .base:
             exchange.user = try await auth.authorize(request, scopes: [])
-            var headers = HTTPFields()
-            headers[.dockerDistributionAPIVersion] = "registry/2.0"
-            return Self.json(Data("{}".utf8), headers: headers, head: method == .head)
+            return Self.json(Data("{}".utf8), head: method == .head)
         case .catalog:
             try Self.require(method, [.get])
             exchange.user = try await auth.authorize(request, scopes: [TokenAccess(type: "registry", name: "catalog", actions: ["*"])])
@@ -96,7 +95,7 @@ public struct Registry: Sendable {
             switch method {
             case .get, .head:
                 exchange.user = try await authorize(request, name, .pull)
-                return try getBlob(request, name: name, digest: digest, head: method == .head)
+                return try getBlob(request, name: name, digest: digest, head: method == .head, eventLoop: eventLoop)
             case .delete:
                 exchange.user = try await authorize(request, name, .delete)
                 return try deleteBlob(name: name, digest: digest)
@@ -167,7 +166,7 @@ public struct Registry: Sendable {
 /// The Hummingbird responder: runs ``Registry`` and writes the access log line.
 public struct RegistryResponder: HTTPResponder {
     /// The request context type.
-    public typealias Context = BasicRequestContext
+    public typealias Context = RegistryRequestContext
     let registry: Registry
     let logger: Logger
 
@@ -180,7 +179,9 @@ public struct RegistryResponder: HTTPResponder {
     public func respond(to request: Request, context: Context) async throws -> Response {
         let start = ContinuousClock.now
         let exchange = Registry.Exchange()
-        let response = await registry.respond(request, exchange: exchange)
+        var response = await registry.respond(request, exchange: exchange, eventLoop: context.eventLoop)
+        // distribution sends this on every answer, 401s included; clients use it to recognise a v2 registry.
+        response.headers[.dockerDistributionAPIVersion] = "registry/2.0"
         let elapsed = ContinuousClock.now - start
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         logger.info("request", metadata: [

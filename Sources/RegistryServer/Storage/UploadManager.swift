@@ -42,10 +42,24 @@ actor UploadManager {
     /// Sessions a request is working on.
     private var busy: Set<String> = []
 
-    init(storage: RegistryStorage) { self.storage = storage }
+    /// The most uploads this process keeps open at once; more get 429 TOOMANYREQUESTS.
+    private let limit: Int
+
+    init(storage: RegistryStorage, limit: Int = 1000) {
+        self.storage = storage
+        self.limit = limit
+    }
 
     /// Starts an upload in `repository` and checks it out to the caller.
     func start(repository: String) throws -> UploadSession {
+        if busy.count + idle.count >= limit {
+            // Forget uploads gc has removed, and idle ones older than a day (their state stays on disk).
+            let old = Date().addingTimeInterval(-86_400)
+            idle = idle.filter { access($0.value.directory, F_OK) == 0 && $0.value.started > old }
+        }
+        guard busy.count + idle.count < limit else {
+            throw RegistryError(.tooManyRequests, "too many uploads in progress", detail: "limit \(limit)")
+        }
         let id = UUID().uuidString.lowercased()
         let directory = "\(storage.uploadsPath)/\(id)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
