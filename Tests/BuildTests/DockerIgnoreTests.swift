@@ -57,3 +57,12 @@ private func ignore(_ text: String, dockerfile: String = "Dockerfile") throws ->
     #expect(throws: DockerfileError.self) { try DockerIgnore(patterns: ["!"]) }
     #expect(throws: DockerfileError.self) { try DockerIgnore(patterns: ["[a"]) }
 }
+
+@Test func pathologicalPatternsStayFast() throws {
+    let rules = try DockerIgnore(patterns: ["*a*a*a*a*a*a*a*a*a*a*b"])
+    let name = String(repeating: "a", count: 200)
+    // Without remembering failed states this takes exponential time (the test would not finish).
+    #expect(!rules.isExcluded(name))
+    let value = String(repeating: "a", count: 200)
+    #expect(try ShellLexer().processWord("${V#*a*a*a*a*a*a*a*a*a*b}", environment: ShellEnvironment(["V=" + value])) == value)
+}

@@ -69,3 +69,15 @@ private let multiStage = """
     #expect(plan.globalArgs == ["A": "1", "B": "12"])
     #expect(plan.stages[0].base == .image("x:12"))
 }
+
+@Test func circularStageReferencesAreReported() throws {
+    let cycle = try DockerfileStages.parse("FROM a AS one\nCOPY --from=two /x /x\nFROM b AS two\nCOPY --from=one /y /y\n")
+    do {
+        _ = try cycle.plan()
+        Issue.record("accepted")
+    } catch {
+        #expect(error.description == "Dockerfile:4: circular dependency detected on stage: one")
+    }
+    let itself = try DockerfileStages.parse("FROM a AS one\nRUN --mount=from=one,target=/x true\n")
+    #expect(throws: DockerfileError.self) { try itself.plan() }
+}

@@ -38,6 +38,9 @@ private func baseImage(_ config: ContainerConfig) -> ImageConfig {
     let (inherited, _) = try build("FROM img\nENTRYPOINT [\"/app\"]\n", base: base)
     #expect(inherited.config.entrypoint == ["/app"])
     #expect(inherited.config.cmd == nil)
+    let (cleared, clearedSteps) = try build("FROM img\nENTRYPOINT []\n", base: base)
+    #expect(cleared.config.entrypoint == nil && cleared.config.cmd == nil)
+    #expect(clearedSteps[0].history.createdBy == "/bin/sh -c #(nop)  ENTRYPOINT []")
     #expect(inherited.config.env == ["PATH=/bin"])
     let (own, _) = try build("FROM img\nCMD [\"--help\"]\nENTRYPOINT /app run\n", base: base)
     #expect(own.config.cmd == ["--help"])
@@ -100,7 +103,7 @@ private func baseImage(_ config: ContainerConfig) -> ImageConfig {
         return
     }
     #expect(copy.destination == "/srv/web")
-    #expect(copy.createdBy(sourceDigest: "file:abc") == "/bin/sh -c #(nop) COPY file:abc in /srv/web ")
+    #expect(copy.createdBy(sourceDigest: "file:abc") == "/bin/sh -c #(nop) COPY file:abc in . ")
 }
 
 @Test func copyExpandsAndResolvesStages() throws {
@@ -112,6 +115,7 @@ private func baseImage(_ config: ContainerConfig) -> ImageConfig {
     }
     #expect(copy.from == .stage(0))
     #expect(copy.chown == "1000")
+    #expect(copy.createdBy(sourceDigest: "dir:abc") == "/bin/sh -c #(nop) COPY --chown=1000dir:abc in dst/ ")
     #expect(copy.destination == "/w/dst/")
     #expect(heredoc.sourceContents.map(\.data) == ["1000\n", "$OWNER\n"])
 }
@@ -128,7 +132,7 @@ private func baseImage(_ config: ContainerConfig) -> ImageConfig {
     let (state, steps) = try build("FROM scratch\nHEALTHCHECK --interval=5m --timeout=3s --retries=3 CMD curl -f http://localhost/\n")
     #expect(
         steps[0].history.createdBy
-            == "/bin/sh -c #(nop)  HEALTHCHECK &{[\"CMD-SHELL\" \"curl -f http://localhost/\"] \"5m0s\" \"3s\" \"0s\" \"0s\" '\\x03'}")
+            == "/bin/sh -c #(nop)  HEALTHCHECK &{[\"CMD-SHELL\" \"curl -f http://localhost/\"] \"5m0s\" \"3s\" \"0s\" '\\x03'}")
     #expect(state.config.healthcheck == Healthcheck(test: ["CMD-SHELL", "curl -f http://localhost/"], interval: 300_000_000_000, timeout: 3_000_000_000, retries: 3))
 }
 
@@ -178,4 +182,73 @@ private func baseImage(_ config: ContainerConfig) -> ImageConfig {
 
 @Test func invalidStopSignal() {
     #expect(throws: DockerfileError.self) { try build("FROM scratch\nSTOPSIGNAL SIGFOO\n") }
+}
+
+/// The history and config docker 20.10's legacy builder produced for this Dockerfile (checked by hand
+/// against `DOCKER_BUILDKIT=0 docker build` and `docker history --no-trunc`).
+@Test func matchesDockerLegacyBuilderHistory() throws {
+    let text = """
+        FROM scratch
+        ARG G=1
+        ENV A=1 B="two words"
+        LABEL x=y
+        SHELL ["/bin/bash", "-c"]
+        ENV C=$A
+        CMD echo hi
+        ENTRYPOINT ["/app", "x"]
+        EXPOSE 80 53/udp
+        USER app
+        VOLUME /data /x
+        STOPSIGNAL SIGINT
+        HEALTHCHECK --interval=5m --timeout=3s --retries=3 CMD curl -f http://localhost/
+        ONBUILD RUN make
+        WORKDIR /srv
+        WORKDIR web
+        COPY f.txt .
+        MAINTAINER me
+        """
+    let (state, steps) = try build(text, buildArgs: ["HTTP_PROXY": "p"])
+    var history = steps.map { $0.history.createdBy ?? "" }
+    if case .copy(let copy) = steps[15].action { history[15] = copy.createdBy(sourceDigest: "file:63e4") }
+    #expect(
+        history == [
+            "/bin/sh -c #(nop)  ARG G=1", "/bin/sh -c #(nop)  ENV A=1 B=two words", "/bin/sh -c #(nop)  LABEL x=y",
+            "/bin/bash -c #(nop)  SHELL [/bin/bash -c]", "/bin/bash -c #(nop)  ENV C=1",
+            "/bin/bash -c #(nop)  CMD [\"/bin/bash\" \"-c\" \"echo hi\"]", "/bin/bash -c #(nop)  ENTRYPOINT [\"/app\" \"x\"]",
+            "/bin/bash -c #(nop)  EXPOSE 53/udp 80", "/bin/bash -c #(nop)  USER app", "/bin/bash -c #(nop)  VOLUME [/data /x]",
+            "/bin/bash -c #(nop)  STOPSIGNAL SIGINT",
+            "/bin/bash -c #(nop)  HEALTHCHECK &{[\"CMD-SHELL\" \"curl -f http://localhost/\"] \"5m0s\" \"3s\" \"0s\" '\\x03'}",
+            "/bin/bash -c #(nop)  ONBUILD RUN make", "/bin/bash -c #(nop) WORKDIR /srv", "/bin/bash -c #(nop) WORKDIR /srv/web",
+            "/bin/bash -c #(nop) COPY file:63e4 in . ", "/bin/bash -c #(nop)  MAINTAINER me",
+        ])
+    let config = state.config
+    #expect(config.env == ["PATH=\(StageState.defaultPath)", "A=1", "B=two words", "C=1"])
+    #expect(config.entrypoint == ["/app", "x"] && config.cmd == ["/bin/bash", "-c", "echo hi"])
+    #expect(config.workingDir == "/srv/web" && config.onBuild == ["RUN make"] && config.shell == ["/bin/bash", "-c"])
+}
+
+@Test func cacheKeysFollowWhatTheStepDependsOn() throws {
+    func key(_ text: String, _ args: [String: String] = [:]) throws -> String { try build(text, buildArgs: args).1.last!.cacheKey }
+    let run = "FROM scratch\nARG V\nRUN make\n"
+    #expect(try key(run, ["V": "1"]) == key(run, ["V": "1"]))
+    #expect(try key(run, ["V": "1"]) != key(run, ["V": "2"]))
+    #expect(try key("FROM scratch\nRUN <<EOF\n#!/bin/sh\na\nEOF\n") != key("FROM scratch\nRUN <<EOF\n#!/bin/sh\nb\nEOF\n"))
+    #expect(try key("FROM scratch\nCOPY <<EOF /f\na\nEOF\n") != key("FROM scratch\nCOPY <<EOF /f\nb\nEOF\n"))
+    #expect(try key("FROM scratch\nUSER a\nRUN x\n") != key("FROM scratch\nUSER b\nRUN x\n"))
+    #expect(try key("FROM scratch\nCOPY a /x\n") != key("FROM scratch\nCOPY --chown=1 a /x\n"))
+}
+
+@Test func triggerErrorsPointAtFrom() throws {
+    let base = ImageConfig(
+        architecture: "amd64", os: "linux", config: ContainerConfig(onBuild: ["FORM x"]), rootfs: RootFS(diffIDs: []))
+    let plan = try DockerfileStages.parse("FROM parent\n").plan()
+    var state = StageState(plan: plan, base: base)
+    do {
+        _ = try state.takeOnBuildTriggers(lines: SourceLines(start: 4, end: 4))
+        Issue.record("accepted")
+    } catch {
+        #expect(error.description == "Dockerfile:4: unknown instruction: FORM")
+    }
+    #expect(state.resolveSource("0") == .stage(0))
+    #expect(state.resolveSource("alpine") == .image("alpine"))
 }

@@ -20,8 +20,10 @@ public struct BuildStep: Sendable, Equatable {
     public var action: BuildStepAction
     /// The history entry docker writes (for COPY/ADD see `CopyStep.createdBy(sourceDigest:)`).
     public var history: History
-    /// Text that identifies this step for the build cache, with the parent image: instruction,
-    /// expanded arguments, build args and the config fields it depends on.
+    /// Text that identifies this step for the build cache, to be combined with the parent image:
+    /// the instruction with its arguments expanded, and for RUN the build args, Env, user, working
+    /// directory, network, mounts and heredoc bodies; for COPY/ADD the destination, flags, sources
+    /// and heredoc contents (the executor adds the digest of the copied files' content).
     public var cacheKey: String
 
     /// Creates a step.
@@ -93,12 +95,14 @@ public struct CopyStep: Sendable, Equatable {
     public var excludes: [String]
     /// The shell in force, for the legacy history text.
     public var shell: [String]
+    /// The destination as written (variables expanded, not resolved), which docker's history shows.
+    public var requestedDestination: String
 
     /// Creates a COPY step.
     public init(
         isAdd: Bool, sources: [String], sourceContents: [HeredocSource] = [], destination: String, from: CopySource? = nil,
         chown: String? = nil, chmod: String? = nil, link: Bool = false, parents: Bool = false, excludes: [String] = [],
-        shell: [String] = ["/bin/sh", "-c"]
+        shell: [String] = ["/bin/sh", "-c"], requestedDestination: String? = nil
     ) {
         self.isAdd = isAdd
         self.sources = sources
@@ -111,5 +115,6 @@ public struct CopyStep: Sendable, Equatable {
         self.parents = parents
         self.excludes = excludes
         self.shell = shell
+        self.requestedDestination = requestedDestination ?? destination
     }
 }

@@ -57,18 +57,38 @@ public struct StageState: Sendable, Equatable {
     }
 
     /// Parses the base image's ONBUILD triggers (clearing them), to be applied right after FROM.
-    public mutating func takeOnBuildTriggers() throws(DockerfileError) -> [Instruction] {
+    /// `lines` (the FROM's) is given to the triggers so their errors point at the FROM.
+    public mutating func takeOnBuildTriggers(lines: SourceLines? = nil) throws(DockerfileError) -> [Instruction] {
         let triggers = pendingTriggers
         pendingTriggers = []
         var instructions: [Instruction] = []
         for trigger in triggers {
-            let parsed = try Dockerfile.parse(trigger)
-            guard parsed.nodes.count == 1 else {
-                throw DockerfileError(.syntax, "onbuild trigger should be a single expression")
+            do throws(DockerfileError) {
+                let parsed = try Dockerfile.parse(trigger)
+                guard parsed.nodes.count == 1 else {
+                    throw DockerfileError(.syntax, "onbuild trigger should be a single expression")
+                }
+                var node = parsed.nodes[0]
+                if let lines { node.lines = lines }
+                instructions.append(try Instruction(node: node))
+            } catch {
+                var located = error
+                if let lines {
+                    located.line = lines.start
+                    located.endLine = lines.end
+                }
+                throw located
             }
-            instructions.append(try Instruction(node: parsed.nodes[0]))
         }
         return instructions
+    }
+
+    /// Where a `COPY --from` / `RUN --mount=from=` value points: a stage of the plan by index or
+    /// name (case-insensitive), else an image reference.
+    public func resolveSource(_ reference: String) -> CopySource {
+        if let index = Int(reference) { return .stage(index) }
+        if let index = stageIndexes[reference.lowercased()] { return .stage(index) }
+        return .image(reference)
     }
 
     /// Applies one instruction of the stage: expands its variables, updates the config and
@@ -165,7 +185,7 @@ public struct StageState: Sendable, Equatable {
             let entrypoint = resolve(line)
             let keepCommand = commandSet
             updateConfig { config in
-                config.entrypoint = entrypoint
+                config.entrypoint = entrypoint.isEmpty ? nil : entrypoint
                 if !keepCommand { config.cmd = nil }
             }
             return step(instruction, instruction.command, .metadata, nop("ENTRYPOINT " + GoFormat.quoteList(entrypoint)))
@@ -210,10 +230,12 @@ public struct StageState: Sendable, Equatable {
                     startPeriod: nonZero(check.startPeriod), startInterval: nonZero(check.startInterval),
                     retries: (check.retries ?? 0) == 0 ? nil : check.retries)
             }
+            // docker 20.10's HealthConfig has no StartInterval; it is shown only when used.
+            var durations = [check.interval, check.timeout, check.startPeriod]
+            if (check.startInterval ?? 0) != 0 { durations.append(check.startInterval) }
             let text =
                 "&{" + GoFormat.quoteList(check.test ?? []) + " "
-                + [check.interval, check.timeout, check.startPeriod, check.startInterval]
-                .map { GoFormat.quote(GoFormat.duration($0 ?? 0)) }.joined(separator: " ")
+                + durations.map { GoFormat.quote(GoFormat.duration($0 ?? 0)) }.joined(separator: " ")
                 + " " + GoFormat.quoteRune(check.retries ?? 0) + "}"
             return step(instruction, instruction.command, .metadata, nop("HEALTHCHECK " + text))
         case .shell(let shell):
@@ -258,8 +280,10 @@ public struct StageState: Sendable, Equatable {
             network: run.network, security: run.security, mounts: mounts, files: inlineFiles(run.commandLine))
         let history = History(createdBy: saved.joined(separator: " "))
         var result = step(instruction, .run(expandedRun), .run(runStep), history)
+        let mountKeys = mounts.map { "\($0)" }
+        let fileKeys = runStep.files.map { $0.name + "\u{1}" + $0.data }
         result.cacheKey = (["RUN"] + saved + ["\u{1}"] + env + ["\u{1}", runStep.user, runStep.workingDir, run.network.rawValue,
-            run.security.rawValue] + run.mountSpecs).joined(separator: "\u{0}")
+            run.security.rawValue] + mountKeys + fileKeys).joined(separator: "\u{0}")
         return result
     }
 
@@ -298,23 +322,18 @@ public struct StageState: Sendable, Equatable {
             expanded.sourceContents[index].data = try rawLexer.processWord(expanded.sourceContents[index].data, environment: expansionEnvironment)
         }
         let destination = Self.normalizeDestination(workingDir: config.workingDir ?? "", requested: expanded.destination)
-        var from: CopySource?
-        if let reference = copy.from {
-            if let index = Int(reference) {
-                from = .stage(index)
-            } else if let index = stageIndexes[reference.lowercased()] {
-                from = .stage(index)
-            } else {
-                from = .image(reference)
-            }
-        }
+        let from = copy.from.map(resolveSource)
         let copyStep = CopyStep(
             isAdd: isAdd, sources: expanded.sources, sourceContents: expanded.sourceContents, destination: destination, from: from,
-            chown: expanded.chown, chmod: expanded.chmod, link: copy.link, parents: copy.parents, excludes: copy.excludes, shell: shell)
+            chown: expanded.chown, chmod: expanded.chmod, link: copy.link, parents: copy.parents, excludes: copy.excludes, shell: shell,
+            requestedDestination: expanded.destination)
         let history = History(createdBy: copyStep.createdBy(sourceDigest: "<sources>"))
         var result = step(instruction, isAdd ? .add(expanded) : .copy(expanded), .copy(copyStep), history)
-        result.cacheKey = ([instruction.keyword, destination, expanded.chown ?? "", expanded.chmod ?? "", copy.link ? "link" : "",
-            copy.parents ? "parents" : ""] + expanded.sources + copy.excludes).joined(separator: "\u{0}")
+        let fromKey = from.map { "\($0)" } ?? ""
+        let contentKeys = expanded.sourceContents.map { $0.path + "\u{1}" + $0.data }
+        result.cacheKey = ([instruction.keyword, destination, fromKey, expanded.chown ?? "", expanded.chmod ?? "", copy.link ? "link" : "",
+            copy.parents ? "parents" : "", expanded.checksum ?? ""] + expanded.sources + ["\u{1}"] + contentKeys + ["\u{1}"]
+            + copy.excludes).joined(separator: "\u{0}")
         return result
     }
 
@@ -352,8 +371,10 @@ private func nonZero(_ value: Int64?) -> Int64? { (value ?? 0) == 0 ? nil : valu
 
 extension CopyStep {
     /// The legacy builder's history text for this copy, given docker's source digest text
-    /// (`file:<hex>`, `dir:<hex>` or `multi:<hex>`): `/bin/sh -c #(nop) COPY file:… in /dst `.
+    /// (`file:<hex>`, `dir:<hex>` or `multi:<hex>`): `/bin/sh -c #(nop) COPY file:… in dst/ `,
+    /// with docker's `--chown=u:g` glued to the digest (`COPY --chown=1:1file:…`).
     public func createdBy(sourceDigest: String) -> String {
-        (shell + ["#(nop) \(isAdd ? "ADD" : "COPY") \(sourceDigest) in \(destination) "]).joined(separator: " ")
+        let chown = chown.map { "--chown=" + $0 } ?? ""
+        return (shell + ["#(nop) \(isAdd ? "ADD" : "COPY") \(chown)\(sourceDigest) in \(requestedDestination) "]).joined(separator: " ")
     }
 }

@@ -134,43 +134,59 @@ public struct IgnorePattern: Sendable, Equatable {
             if path.hasSuffix(suffix) { return true }
             return suffix.hasPrefix("/") && path == String(suffix.dropFirst())
         case .tokens(let tokens):
-            return Self.match(tokens, 0, Array(path.unicodeScalars), 0)
+            var matcher = TokenMatcher(tokens: tokens, path: Array(path.unicodeScalars))
+            return matcher.match(0, 0)
         }
     }
 
-    private static func match(_ tokens: [Token], _ tokenIndex: Int, _ path: [Unicode.Scalar], _ position: Int) -> Bool {
-        guard tokenIndex < tokens.count else { return position == path.count }
-        switch tokens[tokenIndex] {
-        case .literal(let ch):
-            return position < path.count && path[position] == ch && match(tokens, tokenIndex + 1, path, position + 1)
-        case .componentAny:
-            return position < path.count && path[position] != "/" && match(tokens, tokenIndex + 1, path, position + 1)
-        case .characterClass(let negated, let items):
-            guard position < path.count else { return false }
-            let inClass = items.contains { $0.contains(path[position].value) }
-            return inClass != negated && match(tokens, tokenIndex + 1, path, position + 1)
-        case .componentStar:
-            var end = position
-            while true {
-                if match(tokens, tokenIndex + 1, path, end) { return true }
-                guard end < path.count, path[end] != "/" else { return false }
-                end += 1
+    /// Backtracking over the tokens, remembering states that failed (O(tokens × length)).
+    private struct TokenMatcher {
+        let tokens: [Token]
+        let path: [Unicode.Scalar]
+        var failed = Set<Int>()
+
+        mutating func match(_ tokenIndex: Int, _ position: Int) -> Bool {
+            let state = tokenIndex * (path.count + 1) + position
+            if failed.contains(state) { return false }
+            let result = step(tokenIndex, position)
+            if !result { failed.insert(state) }
+            return result
+        }
+
+        private mutating func step(_ tokenIndex: Int, _ position: Int) -> Bool {
+            guard tokenIndex < tokens.count else { return position == path.count }
+            switch tokens[tokenIndex] {
+            case .literal(let ch):
+                return position < path.count && path[position] == ch && match(tokenIndex + 1, position + 1)
+            case .componentAny:
+                return position < path.count && path[position] != "/" && match(tokenIndex + 1, position + 1)
+            case .characterClass(let negated, let items):
+                guard position < path.count else { return false }
+                let inClass = items.contains { $0.contains(path[position].value) }
+                return inClass != negated && match(tokenIndex + 1, position + 1)
+            case .componentStar:
+                var end = position
+                while true {
+                    if match(tokenIndex + 1, end) { return true }
+                    guard end < path.count, path[end] != "/" else { return false }
+                    end += 1
+                }
+            case .anyStar:
+                var end = position
+                while true {
+                    if match(tokenIndex + 1, end) { return true }
+                    guard end < path.count, path[end] != "\n" else { return false }
+                    end += 1
+                }
+            case .directories:
+                if match(tokenIndex + 1, position) { return true }
+                var end = position
+                while end < path.count, path[end] != "\n" {
+                    if path[end] == "/" && match(tokenIndex + 1, end + 1) { return true }
+                    end += 1
+                }
+                return false
             }
-        case .anyStar:
-            var end = position
-            while true {
-                if match(tokens, tokenIndex + 1, path, end) { return true }
-                guard end < path.count, path[end] != "\n" else { return false }
-                end += 1
-            }
-        case .directories:
-            if match(tokens, tokenIndex + 1, path, position) { return true }
-            var end = position
-            while end < path.count, path[end] != "\n" {
-                if path[end] == "/" && match(tokens, tokenIndex + 1, path, end + 1) { return true }
-                end += 1
-            }
-            return false
         }
     }
 }

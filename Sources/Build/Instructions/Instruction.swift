@@ -133,9 +133,9 @@ public enum RunSecurity: String, Sendable, Equatable, Codable {
 public struct RunInstruction: Sendable, Equatable {
     /// The command.
     public var commandLine: ShellCommandLine
-    /// `--mount` values as written; parsed into `mounts` once variables are expanded.
+    /// `--mount` values as written; parsed into `mounts` once variables are expanded (`RunMount.parse`).
     public var mountSpecs: [String]
-    /// The mounts, filled by expansion (see `Instruction.expanded`).
+    /// The mounts, parsed after expansion by `StageState.apply` (empty until then).
     public var mounts: [RunMount]
     /// `--network`.
     public var network: RunNetwork

@@ -46,7 +46,7 @@ public struct ShellLexer: Sendable {
             let (result, words) = try scanner.processStopOn(nil, rawEscapes: rawEscapes)
             return Expansion(result: result, words: words, matched: scanner.matched, unmatched: scanner.unmatched)
         } catch {
-            throw DockerfileError(.expansion, "failed to process \"\(word)\": \(error.message)")
+            throw DockerfileError(.expansion, "failed to process \(goQuote(word)): \(error.message)")
         }
     }
 }

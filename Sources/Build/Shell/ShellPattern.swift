@@ -38,7 +38,16 @@ struct ShellPattern {
 
     /// The end of the preferred match of the tokens from `start` in `value`, if any.
     private func matchEnd(_ value: [Unicode.Scalar], from start: Int, greedy: Bool) -> Int? {
+        // States that cannot match are remembered, so stars cost O(tokens × length), not exponential time.
+        var failed = Set<Int>()
         func match(_ tokenIndex: Int, _ position: Int) -> Int? {
+            let state = tokenIndex * (value.count + 1) + position
+            if failed.contains(state) { return nil }
+            let result = step(tokenIndex, position)
+            if result == nil { failed.insert(state) }
+            return result
+        }
+        func step(_ tokenIndex: Int, _ position: Int) -> Int? {
             guard tokenIndex < tokens.count else { return position }
             switch tokens[tokenIndex] {
             case .literal(let ch):

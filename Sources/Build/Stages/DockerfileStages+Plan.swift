@@ -69,6 +69,7 @@ extension DockerfileStages {
                 }
             }
         }
+        try checkCircularReferences()
         let globalEnvironment = ShellEnvironment(globals)
         var planned: [PlannedStage] = []
         for stage in stages {
@@ -127,6 +128,38 @@ extension DockerfileStages {
             }
         }
         return PlannedStage(stage: stage, base: base, platform: platform, dependencies: dependencies)
+    }
+
+    /// Reports stages that read each other through `COPY --from`/`--mount from=` (buildkit's
+    /// "circular dependency detected on stage"), before the "defined before" check would.
+    private func checkCircularReferences() throws(DockerfileError) {
+        var edges: [[(target: Int, lines: SourceLines)]] = Array(repeating: [], count: stages.count)
+        for stage in stages {
+            if let earlier = stages[..<stage.index].last(where: { $0.name == stage.baseName.lowercased() }) {
+                edges[stage.index].append((earlier.index, stage.from.lines))
+            }
+            for instruction in stage.instructions {
+                for reference in try sourceReferences(of: instruction) {
+                    let target = Int(reference) ?? stages.first(where: { $0.name == reference.lowercased() })?.index
+                    if let target, target >= 0, target < stages.count { edges[stage.index].append((target, instruction.lines)) }
+                }
+            }
+        }
+        var state = Array(repeating: 0, count: stages.count)  // 0 new, 1 on the path, 2 done
+        func visit(_ index: Int) -> SourceLines? {
+            state[index] = 1
+            for edge in edges[index] {
+                if state[edge.target] == 1 { return edge.lines }
+                if state[edge.target] == 0, let lines = visit(edge.target) { return lines }
+            }
+            state[index] = 2
+            return nil
+        }
+        for stage in stages where state[stage.index] == 0 {
+            if let lines = visit(stage.index) {
+                throw DockerfileError(.stage, "circular dependency detected on stage: \(stage.name ?? String(stage.index))").at(lines)
+            }
+        }
     }
 
     /// `--from` values an instruction reads (COPY --from, RUN --mount from=).
