@@ -12,10 +12,16 @@ extension ImageStore {
     /// clamps mtimes.
     public func writeLayer(fromUpper upper: String, holder: String, compression: LayerCompression = .none,
                            sourceDateEpoch: Int64? = nil) throws -> (descriptor: Descriptor, diffID: Digest) {
-        let (temporary, diffID) = try diffToTemporary(upper, compression: compression, sourceDateEpoch: sourceDateEpoch)
-        defer { unlink(temporary) }
+        // Written straight into ingest/: the differ hashes the bytes it writes, so the blob is
+        // adopted by rename instead of being copied and hashed again.
+        let partial = content.ingestPath("layer")
+        defer { unlink(partial) }
+        let result = try LayerDiffer().diff(.overlayUpper(upper), toFileAt: partial, compression: compression,
+                                            sourceDateEpoch: sourceDateEpoch)
+        let diffID = try Digest(parsing: result.diffID)
+        let blobDigest = try Digest(parsing: result.digest)
         let info = try writeLock.withLock {
-            let info = try TransferFS.ingest(temporary, into: content, expected: nil, expectedSize: nil, name: "layer of \(upper)")
+            let info = try content.adopt(partial, digest: blobDigest, size: result.size)
             try metadata.addReference(kind: .build, id: holder, target: info.digest)
             return info
         }
