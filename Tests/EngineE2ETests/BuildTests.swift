@@ -269,6 +269,30 @@ extension EngineE2E {
             #expect(r.lines.last == "BuildError" || r.lines.last == "APIError", "\(r)")
         }
 
+        @Test func cliFlagsFileOutsideIidfileLabelsArgs() throws {
+            let d = try currentDaemon()
+            let ctx = try BuildContext(["data": "d\n", "ignored.tmp": "no\n", ".dockerignore": "data\n"])
+            defer { ctx.remove() }
+            let elsewhere = try BuildContext(["Dockerfile.custom.dockerignore": "*.tmp\n.dockerignore\n", "Dockerfile.custom": """
+                FROM busybox
+                ARG GREETING=default
+                COPY . /ctx/
+                RUN --network=none echo "$GREETING" > /greeting
+                """])
+            defer { elsewhere.remove() }
+            let iid = elsewhere.path + "/iid"
+            let tag = uniqueName("flags")
+            defer { d.docker("rmi", "-f", tag) }
+            let r = berth(d, ["build", "-q", "-f", elsewhere.path + "/Dockerfile.custom", "--iidfile", iid, "--label", "team=berth",
+                              "--build-arg", "GREETING=hi there", "--network", "none", "--progress", "plain", "-t", tag, ctx.path])
+            #expect(r.status == 0, "\(r)")
+            #expect(r.out.hasPrefix("sha256:") && (try? String(contentsOfFile: iid, encoding: .utf8)) == r.out, "\(r)")
+            #expect(d.dockerOK("image", "inspect", "-f", "{{index .Config.Labels \"team\"}}", tag).out == "berth")
+            #expect(d.docker("run", "--rm", tag, "cat", "/greeting").out == "hi there")
+            let listing = d.docker("run", "--rm", tag, "ls", "/ctx")
+            #expect(listing.lines == ["data"], "the Dockerfile is outside; its own ignore file beside it wins over the context's: \(listing)")
+        }
+
         @Test func pruneForgetsTheCache() throws {
             let d = try currentDaemon()
             let ctx = try BuildContext(["Dockerfile": "FROM busybox\nRUN echo prune-\(UInt32.random(in: 0...UInt32.max)) > /p\n"])
