@@ -293,6 +293,33 @@ extension EngineE2E {
             #expect(listing.lines == ["data"], "the Dockerfile is outside; its own ignore file beside it wins over the context's: \(listing)")
         }
 
+        @Test func heredocsAndRunMounts() throws {
+            let d = try currentDaemon()
+            let ctx = try BuildContext(["input/value": "from the context\n", "Dockerfile": """
+                FROM busybox
+                COPY <<EOF /hello.txt
+                hello heredoc
+                EOF
+                RUN <<EOF
+                echo from-run-heredoc > /rh
+                EOF
+                RUN --mount=type=bind,source=input,target=/mnt/in cat /mnt/in/value > /bound
+                RUN --mount=type=cache,target=/cache echo x >> /cache/n && wc -l < /cache/n > /cache-count
+                RUN --mount=type=tmpfs,target=/scratch touch /scratch/t && test ! -e /mnt/in/value
+                """])
+            defer { ctx.remove() }
+            let tag = uniqueName("heredoc")
+            defer { d.docker("rmi", "-f", tag) }
+            let r = berth(d, ["build", "-t", tag, ctx.path])
+            #expect(r.status == 0, "\(r)")
+            let probe = d.docker("run", "--rm", tag, "sh", "-c", "cat /hello.txt /rh /bound /cache-count; ls /scratch /cache 2>/dev/null | wc -l")
+            #expect(probe.lines == ["hello heredoc", "from-run-heredoc", "from the context", "1", "0"], "\(probe)")
+            // The cache mount persists across builds: a --no-cache build sees the earlier line.
+            let again = berth(d, ["build", "--no-cache", "-t", tag, ctx.path])
+            #expect(again.status == 0, "\(again)")
+            #expect(d.docker("run", "--rm", tag, "cat", "/cache-count").out == "2")
+        }
+
         @Test func pruneForgetsTheCache() throws {
             let d = try currentDaemon()
             let ctx = try BuildContext(["Dockerfile": "FROM busybox\nRUN echo prune-\(UInt32.random(in: 0...UInt32.max)) > /p\n"])
