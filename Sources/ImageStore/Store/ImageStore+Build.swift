@@ -99,7 +99,7 @@ extension ImageStore {
         do {
             try StoreFS.removeTree(active.fs)
             try StoreFS.rename(directory, active.fs)
-            try snapshots.commit(key: key, as: chainID)
+            try snapshots.commit(key: key, as: chainID, syncFiles: true)
         } catch {
             try? snapshots.removeActive(key: key)
             throw error
