@@ -53,6 +53,7 @@ public actor Engine {
         images = try ImageStore(root: configuration.root)
         database = try EngineDatabase(pool: images.metadata.database)
         buildCache = try BuildCacheStore(pool: images.metadata.database)
+        images.cleanBuildLeftovers()
         for record in try database.allContainers() { containers[record.id] = record }
         for volume in try database.allVolumes() { volumes[volume.name] = volume }
     }

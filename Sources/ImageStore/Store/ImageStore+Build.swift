@@ -119,4 +119,22 @@ extension ImageStore {
 
     /// Removes a directory tree the store made (a step directory, an extracted context).
     public func removeTree(_ path: String) throws { try StoreFS.removeTree(path) }
+
+    /// After a restart no build runs: unmounts and removes the step directories and views a build
+    /// that was killed left under `root/tmp`, and drops its `build:` holds (cache rows keep theirs).
+    public func cleanBuildLeftovers() {
+        let prefix = root + "/tmp/build-"
+        for mount in MountTable.mounts(under: root + "/tmp").sorted(by: >) where mount.hasPrefix(prefix) {
+            try? ContainerRootFS.unmount(mount, detachIfBusy: true)
+        }
+        for name in (try? StoreFS.list(root + "/tmp")) ?? [] where name.hasPrefix("build-") {
+            let path = root + "/tmp/" + name
+            if !MountTable.isMounted(path) { try? StoreFS.removeTree(path) }
+        }
+        try? writeLock.withLock {
+            try metadata.database.write { db in
+                try db.execute(sql: "DELETE FROM \"references\" WHERE kind = 'build' AND id LIKE 'build:%'")
+            }
+        }
+    }
 }
