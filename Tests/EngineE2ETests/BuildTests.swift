@@ -320,6 +320,38 @@ extension EngineE2E {
             #expect(d.docker("run", "--rm", tag, "cat", "/cache-count").out == "2")
         }
 
+        @Test func onbuildTriggersRunInTheChild() throws {
+            let d = try currentDaemon()
+            let base = uniqueName("onbuild-base")
+            defer { d.docker("rmi", "-f", base) }
+            let parent = try BuildContext(["Dockerfile": "FROM busybox\nONBUILD COPY app.txt /app/\nONBUILD RUN wc -c < /app/app.txt > /app/size\n"])
+            defer { parent.remove() }
+            #expect(berth(d, ["build", "-t", base, parent.path]).status == 0)
+            #expect(d.dockerOK("image", "inspect", "-f", "{{json .Config.OnBuild}}", base).out == #"["COPY app.txt /app/","RUN wc -c < /app/app.txt > /app/size"]"#)
+            let child = try BuildContext(["Dockerfile": "FROM \(base)\nCMD [\"cat\", \"/app/size\"]\n", "app.txt": "12345\n"])
+            defer { child.remove() }
+            let tag = uniqueName("onbuild-child")
+            defer { d.docker("rmi", "-f", tag) }
+            let r = berth(d, ["build", "-t", tag, child.path])
+            #expect(r.status == 0 && r.stdout.contains("# Executing 2 build triggers"), "\(r)")
+            #expect(d.docker("run", "--rm", tag).out == "6")
+            #expect(d.dockerOK("image", "inspect", "-f", "{{json .Config.OnBuild}}", tag).out == "null", "triggers do not pass to grandchildren")
+        }
+
+        @Test func unsupportedSourcesAndPullSayWhy() throws {
+            let d = try currentDaemon()
+            let ctx = try BuildContext(["Dockerfile": "FROM busybox\nADD https://example.com/x /x\n"])
+            defer { ctx.remove() }
+            let url = berth(d, ["build", ctx.path])
+            #expect(url.status != 0 && url.stderr.contains("Dockerfile:2: ADD from a URL"), "\(url)")
+            try ctx.write("Dockerfile", "FROM busybox\n")
+            let pull = berth(d, ["build", "--pull", ctx.path])
+            #expect(pull.status != 0 && pull.stderr.contains("--pull"), "\(pull)")
+            try ctx.write("Dockerfile", "FROM e2e-no-such-base:1\n")
+            let missing = berth(d, ["build", ctx.path])
+            #expect(missing.status != 0 && missing.stderr.contains("Dockerfile:1: No such image: e2e-no-such-base:1"), "\(missing)")
+        }
+
         @Test func pruneForgetsTheCache() throws {
             let d = try currentDaemon()
             let ctx = try BuildContext(["Dockerfile": "FROM busybox\nRUN echo prune-\(UInt32.random(in: 0...UInt32.max)) > /p\n"])
