@@ -232,6 +232,9 @@ extension EngineE2E {
             #expect(d.dockerOK("image", "inspect", "-f", "{{.Config.User}}", tag).out == "1000")
             let again = dockerBuild(d, ["-t", tag, "--build-arg", "WHO=the-cli", ctx.path])
             #expect(again.stdout.contains("Using cache"), "\(again)")
+            let quiet = dockerBuild(d, ["-q", "-t", tag, "--build-arg", "WHO=the-cli", ctx.path])
+            let id = d.dockerOK("image", "inspect", "-f", "{{.Id}}", tag).out
+            #expect(quiet.status == 0 && quiet.out == id, "docker build -q prints the ID once: \(quiet)")
             let history = d.dockerOK("history", "--no-trunc", "--format", "{{.CreatedBy}}", tag)
             #expect(history.lines.first == #"/bin/sh -c #(nop)  CMD ["cat" "/hi"]"#, "\(history)")
             #expect(history.lines.contains("|1 WHO=the-cli /bin/sh -c echo \"built by $WHO\" >> /hi"), "\(history)")
