@@ -355,6 +355,27 @@ extension EngineE2E {
             #expect(missing.status != 0 && missing.stderr.contains("Dockerfile:1: No such image: e2e-no-such-base:1"), "\(missing)")
         }
 
+        @Test func scratchStagesAndStageIndexes() throws {
+            let d = try currentDaemon()
+            let ctx = try BuildContext(["a": "from scratch\n", "Dockerfile": """
+                FROM scratch AS files
+                COPY a /data/a
+                LABEL stage=files
+                FROM busybox
+                COPY --from=0 /data /copied
+                COPY --from=files /data/a /again
+                """])
+            defer { ctx.remove() }
+            let tag = uniqueName("scratch")
+            defer { d.docker("rmi", "-f", tag) }
+            let r = berth(d, ["build", "-t", tag, ctx.path])
+            #expect(r.status == 0, "\(r)")
+            #expect(d.docker("run", "--rm", tag, "cat", "/copied/a", "/again").lines == ["from scratch", "from scratch"])
+            let files = berth(d, ["build", "-q", "--target", "files", ctx.path])
+            #expect(files.status == 0, "\(files)")
+            #expect(d.dockerOK("image", "inspect", "-f", "{{len .RootFS.Layers}} {{.Config.Labels}}", files.out).out == "1 map[stage:files]")
+        }
+
         @Test func pruneForgetsTheCache() throws {
             let d = try currentDaemon()
             let ctx = try BuildContext(["Dockerfile": "FROM busybox\nRUN echo prune-\(UInt32.random(in: 0...UInt32.max)) > /p\n"])
