@@ -162,3 +162,15 @@ final class TempTree {
         #expect(counter.next("RUN b") == "Step 2/3 : RUN b\n")
     }
 }
+
+@Suite struct CopyParentsTests {
+    @Test func parentsKeepTheSourcePath() throws {
+        let context = TempTree()
+        let image = TempTree()
+        context.file("a/b/c.txt"); context.file("a/d/e.txt")
+        let selection = CopySelection(sourceRoot: context.path, refuseEscape: true)
+        let files = try selection.entries(sources: ["a/b/c.txt", "a/d"], destination: "/dst/", view: image.path,
+                                          extractArchives: false, parents: true)
+        #expect(files.map { $0.destination.joined(separator: "/") } == ["dst/a/b/c.txt", "dst/a/d", "dst/a/d/e.txt"])
+    }
+}
