@@ -62,6 +62,7 @@ public actor Engine {
         registry = RegistryService(configuration: configuration.registries, root: configuration.root)
         database = try EngineDatabase(pool: images.metadata.database)
         buildCache = try BuildCacheStore(pool: images.metadata.database)
+        images.cleanBuildLeftovers()
         for record in try database.allContainers() { containers[record.id] = record }
         for volume in try database.allVolumes() { volumes[volume.name] = volume }
     }

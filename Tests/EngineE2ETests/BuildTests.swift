@@ -232,6 +232,9 @@ extension EngineE2E {
             #expect(d.dockerOK("image", "inspect", "-f", "{{.Config.User}}", tag).out == "1000")
             let again = dockerBuild(d, ["-t", tag, "--build-arg", "WHO=the-cli", ctx.path])
             #expect(again.stdout.contains("Using cache"), "\(again)")
+            let quiet = dockerBuild(d, ["-q", "-t", tag, "--build-arg", "WHO=the-cli", ctx.path])
+            let id = d.dockerOK("image", "inspect", "-f", "{{.Id}}", tag).out
+            #expect(quiet.status == 0 && quiet.out == id, "docker build -q prints the ID once: \(quiet)")
             let history = d.dockerOK("history", "--no-trunc", "--format", "{{.CreatedBy}}", tag)
             #expect(history.lines.first == #"/bin/sh -c #(nop)  CMD ["cat" "/hi"]"#, "\(history)")
             #expect(history.lines.contains("|1 WHO=the-cli /bin/sh -c echo \"built by $WHO\" >> /hi"), "\(history)")
@@ -267,6 +270,110 @@ extension EngineE2E {
             #expect(r.status == 0, "\(r)")
             #expect(r.lines.count == 3 && r.lines[0].hasPrefix("sha256:") && r.lines[1] == "from docker-py", "\(r)")
             #expect(r.lines.last == "BuildError" || r.lines.last == "APIError", "\(r)")
+        }
+
+        @Test func cliFlagsFileOutsideIidfileLabelsArgs() throws {
+            let d = try currentDaemon()
+            let ctx = try BuildContext(["data": "d\n", "ignored.tmp": "no\n", ".dockerignore": "data\n"])
+            defer { ctx.remove() }
+            let elsewhere = try BuildContext(["Dockerfile.custom.dockerignore": "*.tmp\n.dockerignore\n", "Dockerfile.custom": """
+                FROM busybox
+                ARG GREETING=default
+                COPY . /ctx/
+                RUN --network=none echo "$GREETING" > /greeting
+                """])
+            defer { elsewhere.remove() }
+            let iid = elsewhere.path + "/iid"
+            let tag = uniqueName("flags")
+            defer { d.docker("rmi", "-f", tag) }
+            let r = berth(d, ["build", "-q", "-f", elsewhere.path + "/Dockerfile.custom", "--iidfile", iid, "--label", "team=berth",
+                              "--build-arg", "GREETING=hi there", "--network", "none", "--progress", "plain", "-t", tag, ctx.path])
+            #expect(r.status == 0, "\(r)")
+            #expect(r.out.hasPrefix("sha256:") && (try? String(contentsOfFile: iid, encoding: .utf8)) == r.out, "\(r)")
+            #expect(d.dockerOK("image", "inspect", "-f", "{{index .Config.Labels \"team\"}}", tag).out == "berth")
+            #expect(d.docker("run", "--rm", tag, "cat", "/greeting").out == "hi there")
+            let listing = d.docker("run", "--rm", tag, "ls", "/ctx")
+            #expect(listing.lines == ["data"], "the Dockerfile is outside; its own ignore file beside it wins over the context's: \(listing)")
+        }
+
+        @Test func heredocsAndRunMounts() throws {
+            let d = try currentDaemon()
+            let ctx = try BuildContext(["input/value": "from the context\n", "Dockerfile": """
+                FROM busybox
+                COPY <<EOF /hello.txt
+                hello heredoc
+                EOF
+                RUN <<EOF
+                echo from-run-heredoc > /rh
+                EOF
+                RUN --mount=type=bind,source=input,target=/mnt/in cat /mnt/in/value > /bound
+                RUN --mount=type=cache,target=/cache echo x >> /cache/n && wc -l < /cache/n > /cache-count
+                RUN --mount=type=tmpfs,target=/scratch touch /scratch/t && test ! -e /mnt/in/value
+                """])
+            defer { ctx.remove() }
+            let tag = uniqueName("heredoc")
+            defer { d.docker("rmi", "-f", tag) }
+            let r = berth(d, ["build", "-t", tag, ctx.path])
+            #expect(r.status == 0, "\(r)")
+            let probe = d.docker("run", "--rm", tag, "sh", "-c", "cat /hello.txt /rh /bound /cache-count; ls /scratch /cache 2>/dev/null | wc -l")
+            #expect(probe.lines == ["hello heredoc", "from-run-heredoc", "from the context", "1", "0"], "\(probe)")
+            // The cache mount persists across builds: a --no-cache build sees the earlier line.
+            let again = berth(d, ["build", "--no-cache", "-t", tag, ctx.path])
+            #expect(again.status == 0, "\(again)")
+            #expect(d.docker("run", "--rm", tag, "cat", "/cache-count").out == "2")
+        }
+
+        @Test func onbuildTriggersRunInTheChild() throws {
+            let d = try currentDaemon()
+            let base = uniqueName("onbuild-base")
+            defer { d.docker("rmi", "-f", base) }
+            let parent = try BuildContext(["Dockerfile": "FROM busybox\nONBUILD COPY app.txt /app/\nONBUILD RUN wc -c < /app/app.txt > /app/size\n"])
+            defer { parent.remove() }
+            #expect(berth(d, ["build", "-t", base, parent.path]).status == 0)
+            #expect(d.dockerOK("image", "inspect", "-f", "{{json .Config.OnBuild}}", base).out == #"["COPY app.txt /app/","RUN wc -c < /app/app.txt > /app/size"]"#)
+            let child = try BuildContext(["Dockerfile": "FROM \(base)\nCMD [\"cat\", \"/app/size\"]\n", "app.txt": "12345\n"])
+            defer { child.remove() }
+            let tag = uniqueName("onbuild-child")
+            defer { d.docker("rmi", "-f", tag) }
+            let r = berth(d, ["build", "-t", tag, child.path])
+            #expect(r.status == 0 && r.stdout.contains("# Executing 2 build triggers"), "\(r)")
+            #expect(d.docker("run", "--rm", tag).out == "6")
+            #expect(d.dockerOK("image", "inspect", "-f", "{{json .Config.OnBuild}}", tag).out == "null", "triggers do not pass to grandchildren")
+        }
+
+        @Test func unsupportedSourcesAndPullSayWhy() throws {
+            let d = try currentDaemon()
+            let ctx = try BuildContext(["Dockerfile": "FROM busybox\nADD https://example.com/x /x\n"])
+            defer { ctx.remove() }
+            let url = berth(d, ["build", ctx.path])
+            #expect(url.status != 0 && url.stderr.contains("Dockerfile:2: ADD from a URL"), "\(url)")
+            try ctx.write("Dockerfile", "FROM busybox\n")
+            let pull = berth(d, ["build", "--pull", ctx.path])
+            #expect(pull.status != 0 && pull.stderr.contains("--pull"), "\(pull)")
+            try ctx.write("Dockerfile", "FROM e2e-no-such-base:1\n")
+            let missing = berth(d, ["build", ctx.path])
+            #expect(missing.status != 0 && missing.stderr.contains("Dockerfile:1: No such image: e2e-no-such-base:1"), "\(missing)")
+        }
+
+        @Test func scratchStagesAndStageIndexes() throws {
+            let d = try currentDaemon()
+            let ctx = try BuildContext(["a": "from scratch\n", "Dockerfile": """
+                FROM scratch AS files
+                COPY a /data/a
+                LABEL stage=files
+                FROM busybox
+                COPY --from=0 /data /copied
+                COPY --from=files /data/a /again
+                """])
+            defer { ctx.remove() }
+            let tag = uniqueName("scratch")
+            defer { d.docker("rmi", "-f", tag) }
+            let r = berth(d, ["build", "-t", tag, ctx.path])
+            #expect(r.status == 0, "\(r)")
+            #expect(d.docker("run", "--rm", tag, "cat", "/copied/a", "/again").lines == ["from scratch", "from scratch"])
+            let files = berth(d, ["build", "-q", "--target", "files", ctx.path])
+            #expect(files.status == 0, "\(files)")
+            #expect(d.dockerOK("image", "inspect", "-f", "{{len .RootFS.Layers}} {{.Config.Labels}}", files.out).out == "1 map[stage:files]")
         }
 
         @Test func pruneForgetsTheCache() throws {

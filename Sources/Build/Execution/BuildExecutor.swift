@@ -48,11 +48,9 @@ public struct BuildExecutor: Sendable {
         var results: [Int: ResolvedImage?] = [:]
         let total = plan.stages.reduce(0) { $0 + 1 + $1.stage.instructions.count } + (options.labels.isEmpty ? 0 : 1)
         var counter = StepCounter(total: total)
-        var last: ResolvedImage?
         for planned in plan.stages {
             var run = StageRun(executor: self, holder: holder, plan: plan, results: results)
-            last = try await run.execute(planned, counter: &counter)
-            results[planned.stage.index] = .some(last)
+            results[planned.stage.index] = .some(try await run.execute(planned, counter: &counter))
         }
         guard var image = results[plan.targetIndex] ?? nil else {
             throw BuildError("No image was generated. Is your Dockerfile empty?")
@@ -60,7 +58,6 @@ public struct BuildExecutor: Sendable {
         if !options.labels.isEmpty {
             image = try await applyLabels(to: image, holder: holder, counter: &counter)
         }
-        _ = last
         await progress(.imageID(image.id.string))
         try await worker.name(image, as: options.tags)
         return image

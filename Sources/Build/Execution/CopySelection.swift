@@ -88,8 +88,10 @@ public struct CopySelection: Sendable {
             let path = ScopedPath.join(sourceRoot, components)
             var st = stat()
             guard lstat(path, &st) == 0 else { throw .notFound(given) }
-            let base = parents ? Self.parentsPrefix(components, given: given) : []
-            if st.st_mode & S_IFMT == S_IFDIR {
+            // --parents keeps the source's path under the destination (a directory's own name too).
+            let isDirectory = st.st_mode & S_IFMT == S_IFDIR
+            let base = parents ? (isDirectory ? components : Array(components.dropLast())) : []
+            if isDirectory {
                 try walk(path, relative: components, destination: destParts + base, into: &result)
             } else {
                 let name = components.last ?? ""
@@ -99,11 +101,6 @@ public struct CopySelection: Sendable {
             }
         }
         return result
-    }
-
-    /// `--parents`: the source's directories up to its last component are kept under the destination.
-    static func parentsPrefix(_ components: [String], given: String) -> [String] {
-        Array(components.dropLast())
     }
 
     /// The source paths `pattern` names, as components under the root (empty when nothing matches).

@@ -6,8 +6,11 @@ extension StageRun {
     /// COPY/ADD: the cache key takes the sources' content digest (context) or the source image's ID
     /// (`--from`); on a miss the selected entries are written as a layer over the stage's root.
     mutating func copy(_ step: BuildStep, _ copy: CopyStep) async throws {
-        guard copy.sourceContents.isEmpty else {
-            throw BuildError("\(copy.isAdd ? "ADD" : "COPY") with heredoc sources is not supported yet")
+        if !copy.sourceContents.isEmpty {
+            guard copy.sources.isEmpty, copy.from == nil else {
+                throw BuildError("\(copy.isAdd ? "ADD" : "COPY") mixing heredoc sources with files is not supported")
+            }
+            return try await copyHeredocs(step, copy)
         }
         if copy.sources.contains(where: { $0.contains("://") || $0.hasPrefix("git@") }) {
             throw BuildError("ADD from a URL or git repository is not supported: this berthd has no network access for builds")
@@ -51,6 +54,36 @@ extension StageRun {
         let kind = copy.sources.count > 1 ? "multi" : (sourceDigest.hasPrefix("from:") ? "dir" : "file")
         var history = step.history
         history.createdBy = copy.createdBy(sourceDigest: "\(kind):\(CopyWriter.hash(sourceDigest))")
+        try await finish(key, layer: layer, history: history)
+    }
+
+    /// `COPY <<EOF /dst`: each heredoc becomes a file (0644, named by its delimiter) in a
+    /// directory of its own that serves as the source root.
+    mutating func copyHeredocs(_ step: BuildStep, _ copy: CopyStep) async throws {
+        let directory = FileManager.default.temporaryDirectory.path + "/berth-heredoc-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        for source in copy.sourceContents {
+            guard !source.path.contains("/"), !source.path.isEmpty, source.path != "..", source.path != "." else {
+                throw BuildError("heredoc name \(source.path) cannot be a file name")
+            }
+            let path = directory + "/" + source.path
+            try Data(source.data.utf8).write(to: URL(fileURLWithPath: path))
+            chmod(path, 0o644)
+        }
+        let names = copy.sourceContents.map(\.path)
+        let selection = CopySelection(sourceRoot: directory, refuseEscape: true)
+        let sourceDigest = try selection.digest(sources: names, withOwners: false)
+        let key = BuildExecutor.cacheKey(parent: parentID, parts: [step.cacheKey, "heredoc", sourceDigest])
+        if await useCache(key) { return }
+        let layer = try await worker.addLayer(on: current, reading: nil, holder: holder, sourceDateEpoch: options.sourceDateEpoch,
+                                              skipEmpty: false) { view, _, upper in
+            let entries = try selection.entries(sources: names, destination: copy.destination, view: view, extractArchives: false)
+            let ownership = try ChownResolver.ownership(chown: copy.chown, chmod: copy.chmod, view: view, defaultOwner: (0, 0))
+            try CopyWriter(view: view, upper: upper, ownership: ownership).write(entries)
+        }
+        var history = step.history
+        history.createdBy = copy.createdBy(sourceDigest: "\(names.count > 1 ? "multi" : "file"):\(CopyWriter.hash(sourceDigest))")
         try await finish(key, layer: layer, history: history)
     }
 }

@@ -23,6 +23,7 @@ extension Engine {
     /// from it, the executor run with this engine as its worker, the context removed afterwards.
     nonisolated public func build(_ request: BuildRequest, progress: @escaping @Sendable (BuildProgress) async -> Void) async throws -> ResolvedImage {
         let store = images
+        var clock = StepClock()
         let context = try store.makeStepDirectory()
         defer { try? store.removeTree(context) }
         if let archive = request.contextArchive {
@@ -32,6 +33,7 @@ extension Engine {
                 throw BuildError("reading the build context: \(error)")
             }
         }
+        clock.mark("extract context")
         var options = request.options
         let name = request.dockerfilePath.isEmpty ? "Dockerfile" : request.dockerfilePath
         let parts: [String]
@@ -49,6 +51,8 @@ extension Engine {
         }
         let executor = BuildExecutor(worker: EngineBuildWorker(engine: self), context: context, options: options, progress: progress)
         let image = try await executor.build()
+        clock.mark("steps")
+        logger.debug("built \(image.id.encoded.prefix(12)): \(clock.report)")
         await publish(type: "image", action: "build", id: image.id.string)
         return image
     }

@@ -1,6 +1,7 @@
 import Build
 import DockerAPI
 import Foundation
+import Synchronization
 import ImageStore
 import OCI
 
@@ -62,16 +63,21 @@ extension Engine {
     private func runAndCommit(_ id: String, image: ResolvedImage, mountTargets: [String], epoch: Int64?, holder: String,
                               output: @escaping @Sendable ([UInt8]) async -> Void) async throws(EngineError) -> BuildRunOutcome {
         try await startContainer(id)
-        let logPath = configuration.logPath(id)
-        var query = LogQuery()
-        query.follow = true
-        let follower = Task {
-            try? await self.streamLogs(id: id, path: logPath, query: query) { entry in await output(entry.text) }
-        }
+        let follower = BuildLogFollower(path: configuration.logPath(id))
+        let following = Task { await follower.run(emit: output) }
         // Started: "not-running" answers at once when the process already ended (an exit can be
         // recorded before the start is, with a finish time before the recorded start time).
-        let exit = try await waitContainer(id, condition: "not-running", since: .now())
-        await follower.value
+        let waited: ExitInfo
+        do {
+            waited = try await waitContainer(id, condition: "not-running", since: .now())
+        } catch {
+            follower.finish()
+            await following.value
+            throw error
+        }
+        follower.finish()
+        await following.value
+        let exit = waited
         guard exit.code == 0 else { return BuildRunOutcome(exitCode: exit.code, layer: nil) }
         let store = images
         do {

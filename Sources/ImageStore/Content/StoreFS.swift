@@ -102,7 +102,7 @@ enum StoreFS {
     }
 
     /// The names an open directory stream yields, except "." and "..".
-    private static func names(in handle: OpaquePointer) -> [String] {
+    static func names(in handle: OpaquePointer) -> [String] {
         var names: [String] = []
         while let entry = readdir(handle) {
             let name = withUnsafePointer(to: entry.pointee.d_name) {

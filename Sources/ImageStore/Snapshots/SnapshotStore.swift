@@ -129,8 +129,10 @@ public final class SnapshotStore: Sendable {
     /// Makes active snapshot `key` the committed, immutable snapshot `chainID`: syncs its
     /// files, then renames it into place in one step. If `chainID` is already committed
     /// (another pull won), the active one is discarded and the existing one returned.
+    /// `syncFiles` fsyncs the snapshot's own files instead of the whole file system (for a small
+    /// tree written while much else is dirty, as a build step's).
     @discardableResult
-    public func commit(key: String, as chainID: Digest) throws -> SnapshotInfo {
+    public func commit(key: String, as chainID: Digest, syncFiles: Bool = false) throws -> SnapshotInfo {
         let dir = activePath(key)
         guard StoreFS.isDirectory(dir) else { throw SnapshotError.activeNotFound(key: key) }
         if exists(chainID: chainID) {
@@ -141,8 +143,12 @@ public final class SnapshotStore: Sendable {
         unlink(dir + "/key")
         let link = try reserveShortLink()
         try StoreFS.writeFile(dir + "/link", Array(link.utf8))
-        let rc = berth_store_syncfs(dir)
-        if rc != 0 { throw StoreFSError("syncfs", dir, -rc) }
+        if syncFiles {
+            try StoreFS.fsyncTree(dir)
+        } else {
+            let rc = berth_store_syncfs(dir)
+            if rc != 0 { throw StoreFSError("syncfs", dir, -rc) }
+        }
         let target = path(for: chainID)
         if Glibc.rename(dir, target) != 0 {
             let code = errno

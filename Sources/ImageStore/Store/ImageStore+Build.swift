@@ -12,10 +12,16 @@ extension ImageStore {
     /// clamps mtimes.
     public func writeLayer(fromUpper upper: String, holder: String, compression: LayerCompression = .none,
                            sourceDateEpoch: Int64? = nil) throws -> (descriptor: Descriptor, diffID: Digest) {
-        let (temporary, diffID) = try diffToTemporary(upper, compression: compression, sourceDateEpoch: sourceDateEpoch)
-        defer { unlink(temporary) }
+        // Written straight into ingest/: the differ hashes the bytes it writes, so the blob is
+        // adopted by rename instead of being copied and hashed again.
+        let partial = content.ingestPath("layer")
+        defer { unlink(partial) }
+        let result = try LayerDiffer().diff(.overlayUpper(upper), toFileAt: partial, compression: compression,
+                                            sourceDateEpoch: sourceDateEpoch)
+        let diffID = try Digest(parsing: result.diffID)
+        let blobDigest = try Digest(parsing: result.digest)
         let info = try writeLock.withLock {
-            let info = try TransferFS.ingest(temporary, into: content, expected: nil, expectedSize: nil, name: "layer of \(upper)")
+            let info = try content.adopt(partial, digest: blobDigest, size: result.size)
             try metadata.addReference(kind: .build, id: holder, target: info.digest)
             return info
         }
@@ -93,7 +99,7 @@ extension ImageStore {
         do {
             try StoreFS.removeTree(active.fs)
             try StoreFS.rename(directory, active.fs)
-            try snapshots.commit(key: key, as: chainID)
+            try snapshots.commit(key: key, as: chainID, syncFiles: true)
         } catch {
             try? snapshots.removeActive(key: key)
             throw error
@@ -113,4 +119,22 @@ extension ImageStore {
 
     /// Removes a directory tree the store made (a step directory, an extracted context).
     public func removeTree(_ path: String) throws { try StoreFS.removeTree(path) }
+
+    /// After a restart no build runs: unmounts and removes the step directories and views a build
+    /// that was killed left under `root/tmp`, and drops its `build:` holds (cache rows keep theirs).
+    public func cleanBuildLeftovers() {
+        let prefix = root + "/tmp/build-"
+        for mount in MountTable.mounts(under: root + "/tmp").sorted(by: >) where mount.hasPrefix(prefix) {
+            try? ContainerRootFS.unmount(mount, detachIfBusy: true)
+        }
+        for name in (try? StoreFS.list(root + "/tmp")) ?? [] where name.hasPrefix("build-") {
+            let path = root + "/tmp/" + name
+            if !MountTable.isMounted(path) { try? StoreFS.removeTree(path) }
+        }
+        try? writeLock.withLock {
+            try metadata.database.write { db in
+                try db.execute(sql: "DELETE FROM \"references\" WHERE kind = 'build' AND id LIKE 'build:%'")
+            }
+        }
+    }
 }
