@@ -35,6 +35,29 @@ struct RegistryE2E {
         return FileManager.default.fileExists(atPath: d.root + "/content/blobs/sha256/" + hex)
     }
 
+    @Test func buildWithPullTakesTheBaseFromTheRegistry() throws {
+        let d = try currentDaemon()
+        let registry = try ReferenceRegistry.start()
+        defer { registry.stop() }
+        let base = "\(registry.domain)/e2e/base:v1"
+        try Self.makeImage(d, base, marker: "first base")
+        #expect(Self.berth(d, ["push", base]).status == 0)
+        // The registry's base changes; the local copy is the old one until --pull.
+        try Self.makeImage(d, base, marker: "second base")
+        #expect(Self.berth(d, ["push", base]).status == 0)
+        try Self.makeImage(d, base, marker: "stale local base")
+        let context = d.dir + "/" + uniqueName("pullctx")
+        try FileManager.default.createDirectory(atPath: context, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: context) }
+        try "FROM \(base)\nRUN cp /marker /seen\n".write(toFile: context + "/Dockerfile", atomically: true, encoding: .utf8)
+        let tag = uniqueName("pulled").lowercased() + ":1"
+        defer { d.docker("rmi", "-f", tag) }
+        let build = Self.berth(d, ["build", "--pull", "-t", tag, context])
+        #expect(build.status == 0, "\(build)")
+        let seen = d.docker("run", "--rm", tag, "cat", "/seen")
+        #expect(seen.stdout == "second base\n", "the build used the registry's base: \(seen)")
+    }
+
     @Test func berthPushRemovePullAndRun() throws {
         let d = try currentDaemon()
         let registry = try ReferenceRegistry.start()

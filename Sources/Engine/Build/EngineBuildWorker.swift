@@ -1,4 +1,5 @@
 import Build
+import Distribution
 import Foundation
 import Glibc
 import ImageStore
@@ -15,7 +16,9 @@ public struct EngineBuildWorker: BuildWorker {
 
     public func baseImage(_ reference: String, pull: Bool) async throws -> ResolvedImage {
         if pull {
-            throw EngineError(.invalidParameter, "--pull: this berthd cannot pull images yet (no registry client); load \(reference) with `berth load` and build without --pull")
+            // `--pull`: the base image afresh from its registry (anonymous: the legacy build API's
+            // X-Registry-Config credentials are not used yet), then as usual from the store.
+            _ = try await engine.pull(reference, tag: nil, credentials: .anonymous, progress: { _ in })
         }
         return try await engine.resolveImage(reference)
     }
