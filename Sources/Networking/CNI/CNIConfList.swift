@@ -80,7 +80,8 @@ extension CNIConfList {
             "type": "bridge", "bridge": network.bridge, "isGateway": true, "ipMasq": false,
             "hairpinMode": true, "ipam": ipam, "capabilities": ["ips": true],
         ]
-        let portmap: [String: Any] = ["type": "portmap", "snat": true, "capabilities": ["portMappings": true]]
+        let portmap: [String: Any] = ["type": "portmap", "snat": true, "externalSetMarkChain": NetworkRules.setMark,
+                                      "capabilities": ["portMappings": true]]
         return CNIConfList(name: network.name, plugins: try [bridge, portmap].map {
             try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys])
         })

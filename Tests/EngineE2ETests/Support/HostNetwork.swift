@@ -59,7 +59,7 @@ enum HostNetwork {
         let last = lock.withLock { liveDaemons -= 1; return liveDaemons <= 0 }
         guard last else { return }
         let created = chains().subtracting(chainsBefore)
-        let shared = ["filter:BERTH-FORWARD", "filter:BERTH-ISOLATION-STAGE-1", "filter:BERTH-ISOLATION-STAGE-2", "nat:BERTH-POSTROUTING",
+        let shared = ["filter:BERTH-FORWARD", "filter:BERTH-ISOLATION-STAGE-1", "filter:BERTH-ISOLATION-STAGE-2", "nat:BERTH-POSTROUTING", "nat:BERTH-HOSTPORT-SETMARK",
                       "nat:CNI-HOSTPORT-DNAT", "nat:CNI-HOSTPORT-MASQ", "nat:CNI-HOSTPORT-SETMARK"]
         for name in shared where created.contains(name) {
             let parts = name.split(separator: ":").map(String.init)
