@@ -48,6 +48,14 @@ extension Registry {
     /// current offset (else 416).
     func patchUpload(_ request: Request, name: String, id: String, exchange: Exchange) async throws -> Response {
         let session = try await uploads.checkout(id, repository: name)
+        try await appendChunk(request, to: session, name: name, exchange: exchange)
+        await uploads.checkin(session)
+        return uploadAccepted(name: name, session: session, status: .accepted)
+    }
+
+    /// Appends the request body to a checked-out upload, within its `Content-Range`; on failure
+    /// the session is checked in again before the error goes on.
+    private func appendChunk(_ request: Request, to session: UploadSession, name: String, exchange: Exchange) async throws {
         do {
             let limit = try checkContentRange(request, session: session, name: name)
             exchange.received += try await session.writer.append(request.body, to: session.dataPath, limit: limit ?? contentLength(request))
@@ -55,8 +63,6 @@ extension Registry {
             await uploads.checkin(session)
             throw error
         }
-        await uploads.checkin(session)
-        return uploadAccepted(name: name, session: session, status: .accepted)
     }
 
     /// `PUT /v2/<name>/blobs/uploads/<uuid>?digest=`: appends the last chunk (if any), verifies, commits.
@@ -66,13 +72,7 @@ extension Registry {
         }
         let digest = try Self.parseDigest(String(text))
         let session = try await uploads.checkout(id, repository: name)
-        do {
-            let limit = try checkContentRange(request, session: session, name: name)
-            exchange.received += try await session.writer.append(request.body, to: session.dataPath, limit: limit ?? contentLength(request))
-        } catch {
-            await uploads.checkin(session)
-            throw error
-        }
+        try await appendChunk(request, to: session, name: name, exchange: exchange)
         return try await commit(session, name: name, digest: digest)
     }
 
