@@ -347,9 +347,11 @@ extension EngineE2E {
             defer { ctx.remove() }
             let url = berth(d, ["build", ctx.path])
             #expect(url.status != 0 && url.stderr.contains("Dockerfile:2: ADD from a URL"), "\(url)")
-            try ctx.write("Dockerfile", "FROM busybox\n")
+            // --pull asks the base's registry: one that does not answer is an error naming it and the line.
+            let registry = "127.0.0.1:\(freePort())"
+            try ctx.write("Dockerfile", "FROM \(registry)/e2e/base:1\n")
             let pull = berth(d, ["build", "--pull", ctx.path])
-            #expect(pull.status != 0 && pull.stderr.contains("--pull"), "\(pull)")
+            #expect(pull.status != 0 && pull.stderr.contains("Dockerfile:1:") && pull.stderr.contains(registry), "\(pull)")
             try ctx.write("Dockerfile", "FROM e2e-no-such-base:1\n")
             let missing = berth(d, ["build", ctx.path])
             #expect(missing.status != 0 && missing.stderr.contains("Dockerfile:1: No such image: e2e-no-such-base:1"), "\(missing)")

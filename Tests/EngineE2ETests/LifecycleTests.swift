@@ -4,6 +4,26 @@ import Testing
 
 extension EngineE2E {
     @Suite("container lifecycle") struct Lifecycle {
+        @Test func nextExitWaitSeesAProcessThatExitsAtOnce() throws {
+            let d = try currentDaemon()
+            let name = uniqueName("quick")
+            defer { d.docker("rm", "-f", name) }
+            d.dockerOK("create", "--name", name, "busybox", "sh", "-c", "exit 3")
+            // The wait is registered before the start; the process may exit before the engine
+            // has recorded the start (the exit time is the shim's, earlier than the start time).
+            final class Box: @unchecked Sendable { var response: HTTPResponse?; let done = DispatchSemaphore(value: 0) }
+            let box = Box()
+            Thread.detachNewThread {
+                box.response = try? d.api("POST", "/containers/\(name)/wait?condition=next-exit", timeout: 15)
+                box.done.signal()
+            }
+            usleep(300_000)
+            d.dockerOK("start", name)
+            #expect(box.done.wait(timeout: .now() + 15) == .success, "the next-exit wait answered")
+            let code = (box.response?.json as? [String: Any])?["StatusCode"] as? Int
+            #expect(code == 3, "\(String(describing: box.response))")
+        }
+
         @Test func stopDeliversSIGTERMToATrap() throws {
             let d = try currentDaemon()
             let name = uniqueName("term")

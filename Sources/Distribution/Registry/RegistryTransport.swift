@@ -21,10 +21,14 @@ public final class RegistryTransport: Sendable {
     public init() {
         let timeout = HTTPClient.Configuration.Timeout(connect: .seconds(15), read: .seconds(120))
         let redirects = HTTPClient.Configuration.RedirectConfiguration.follow(max: 5, allowCycles: false)
-        secure = HTTPClient(eventLoopGroupProvider: .singleton,
-                            configuration: .init(redirectConfiguration: redirects, timeout: timeout))
-        unverified = HTTPClient(eventLoopGroupProvider: .singleton,
-                                configuration: .init(certificateVerification: .none, redirectConfiguration: redirects, timeout: timeout))
+        // A refused connection fails the request at once (AHC would retry it with back-off until
+        // the connect timeout, 15 s per scheme tried); a layer download retries on its own.
+        var secureConfiguration = HTTPClient.Configuration(redirectConfiguration: redirects, timeout: timeout)
+        secureConfiguration.connectionPool.retryConnectionEstablishment = false
+        var unverifiedConfiguration = HTTPClient.Configuration(certificateVerification: .none, redirectConfiguration: redirects, timeout: timeout)
+        unverifiedConfiguration.connectionPool.retryConnectionEstablishment = false
+        secure = HTTPClient(eventLoopGroupProvider: .singleton, configuration: secureConfiguration)
+        unverified = HTTPClient(eventLoopGroupProvider: .singleton, configuration: unverifiedConfiguration)
     }
 
     /// Closes every connection; the transport is unusable afterwards.

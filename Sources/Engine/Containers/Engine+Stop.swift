@@ -113,7 +113,10 @@ extension Engine {
             if !record.isRunning { return ExitInfo(code: record.state.exitCode) }
             return await withCheckedContinuation { continuation in exitWaiters[id, default: []].append(continuation) }
         case "next-exit":
-            if !record.isRunning, record.state.startedAt >= since, record.state.finishedAt >= record.state.startedAt, record.state.hasBeenStarted {
+            // An exit since the wait began. The exit time is the shim's and the start time the
+            // engine's (taken after the runtime's start answered): a process that exits at once can
+            // finish "before" it started, so either one after `since` counts.
+            if !record.isRunning, record.state.hasBeenStarted, record.state.startedAt >= since || record.state.finishedAt >= since {
                 return ExitInfo(code: record.state.exitCode)
             }
             return await withCheckedContinuation { continuation in exitWaiters[id, default: []].append(continuation) }
