@@ -89,9 +89,15 @@ struct RegistryE2E {
 
         let upToDate = Self.berth(d, ["pull", name])
         #expect(upToDate.stdout.contains("Status: Image is up to date for \(name)"), "\(upToDate)")
+        // A pull by tag records docker's RepoDigest too; removing the last tag drops it with the image.
+        let digests = d.dockerOK("image", "inspect", "-f", "{{json .RepoDigests}}", name).out
+        #expect(matches(digests, #"^\["\#(registry.domain)/e2e/roundtrip@sha256:[0-9a-f]{64}"\]$"#), "\(digests)")
+        #expect(d.dockerOK("image", "inspect", "-f", "{{json .RepoTags}}", name).out == "[\"\(name)\"]")
 
         // The raw stream, as dockerd writes it.
-        #expect(d.docker("rmi", name).status == 0)
+        let rmi = d.docker("rmi", name)
+        #expect(rmi.status == 0 && rmi.stdout.contains("Untagged: \(registry.domain)/e2e/roundtrip@sha256:")
+                && rmi.stdout.contains("Deleted: sha256:"), "the last tag takes the digest reference along: \(rmi)")
         let raw = try d.api("POST", "/v1.47/images/create?fromImage=\(registry.domain)/e2e/roundtrip&tag=v1", timeout: 60)
         #expect(raw.status == 200)
         let messages = raw.text.split(separator: "\n").compactMap { parseJSON(String($0)) as? [String: Any] }

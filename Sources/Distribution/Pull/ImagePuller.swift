@@ -76,6 +76,8 @@ public struct ImagePuller: Sendable {
         for descriptor in [manifest.config] + manifest.layers { sources.add(descriptor.digest, repository: repositoryName) }
 
         let name = reference.string
+        // A pull by tag also records `repo@<digest the registry served>`: docker's RepoDigest.
+        let digestName = reference.digest == nil ? reference.name + "@" + root.descriptor.digest.string : nil
         let previous = try? store.metadata.image(named: name)
         // The name points at the index when the store would pick the same manifest from it; a manifest
         // pulled for another platform (--platform) is named directly, or the store could not resolve it.
@@ -86,7 +88,7 @@ public struct ImagePuller: Sendable {
         let layers = manifest.layers
         let imageStore = self.store
         try await Offload.run {
-            try imageStore.commitPulled(image, name: name) { position, phase in
+            try imageStore.commitPulled(image, name: name, digestName: digestName) { position, phase in
                 let digest = layers[position].digest
                 switch phase {
                 case .extracting: progress(.transfer(digest, .extracting, current: 0, total: layers[position].size))

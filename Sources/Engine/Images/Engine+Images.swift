@@ -82,7 +82,12 @@ extension Engine {
         let users = containers.values.filter { $0.imageID == image.id.string }
         var result: [(String?, String?)] = []
         do {
-            if !byID, view.names.count > 1, let name = try? ImageStore.normalizedName(reference) {
+            // docker: removing one of several tags only untags it; removing the last tag also drops
+            // the image's digest references (`repo@sha256:…`) and deletes it. A digest reference
+            // named while tags remain is untagged alone.
+            let tags = view.names.filter { !$0.contains("@") }
+            let namedDigest = reference.contains("@")
+            if !byID, tags.count > 1 || (namedDigest && view.names.count > 1), let name = try? ImageStore.normalizedName(reference) {
                 try images.untag(name, force: true)
                 publish(type: "image", action: "untag", id: image.id.string, attributes: ["name": Self.familiarName(name)])
                 return [(Self.familiarName(name), nil)]
@@ -91,7 +96,7 @@ extension Engine {
                 let what = byID ? "unable to delete \(image.id.string.dropFirst(7).prefix(12)) (must be forced)" : "unable to remove repository reference \"\(reference)\" (must force)"
                 throw EngineError(.conflict, "conflict: \(what) - container \(user.shortID) is using its referenced image \(image.id.string.dropFirst(7).prefix(12))")
             }
-            if byID && view.names.count > 1 && !force {
+            if byID && tags.count > 1 && !force {
                 throw EngineError(.conflict, "conflict: unable to delete \(image.id.string.dropFirst(7).prefix(12)) (must be forced) - image is referenced in multiple repositories")
             }
             for name in view.names {

@@ -41,7 +41,8 @@ extension ImageStore {
     /// its snapshot (`onLayer` is told per layer, base first) and only then points `name` (normalized)
     /// at it; with no name it is kept dangling. A layer that fails to unpack (its diff ID differs from
     /// the config's) throws before anything is named.
-    public func commitPulled(_ image: PulledImage, name: String?, onLayer: (Int, UnpackPhase) -> Void = { _, _ in }) throws {
+    public func commitPulled(_ image: PulledImage, name: String?, digestName: String? = nil,
+                             onLayer: (Int, UnpackPhase) -> Void = { _, _ in }) throws {
         guard image.config.rootfs.diffIDs.count == image.manifest.layers.count else {
             throw ImageStoreError.layerCountMismatch(config: image.manifest.config.digest, layers: image.manifest.layers.count,
                                                      diffIDs: image.config.rootfs.diffIDs.count)
@@ -68,7 +69,8 @@ extension ImageStore {
             onLayer(index, .complete)
         }
         try writeLock.withLock {
-            try recordNames(name.map { [$0] } ?? [], target: image.target, labels: image.config.config?.labels ?? [:], createdAt: Date())
+            try recordNames((name.map { [$0] } ?? []) + (digestName.map { [$0] } ?? []), target: image.target,
+                            labels: image.config.config?.labels ?? [:], createdAt: Date())
         }
     }
 }
