@@ -123,7 +123,7 @@ extension Engine {
         record.state.hasBeenStarted = true
         try commit(record)
         clock.mark("commit")
-        refreshHosts(attachedNetworkIDs(record))
+        refreshHosts(attachedNetworkIDs(record), except: id)
         publish(record, "start")
         if case .some(.some(let early)) = launching[id] {
             launching[id] = nil

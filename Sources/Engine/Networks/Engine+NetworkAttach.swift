@@ -12,6 +12,8 @@ extension Engine {
         /// The ADDs, running while the shim and runtime create the container (the process only
         /// starts after ``finishNetworking(_:_:)`` applied their results).
         var pending: Task<[String: CNIResult], Error>?
+        /// What `pending` attaches (network, interface), in interface order.
+        var attachments: [PendingAttach] = []
     }
 
     /// One CNI ADD to run: network, interface, ports.
@@ -71,7 +73,7 @@ extension Engine {
             }
             return results
         }
-        return NetworkPlan(namespace: .join(path: netns), pending: pending)
+        return NetworkPlan(namespace: .join(path: netns), pending: pending, attachments: work)
     }
 
     /// Waits for the plan's ADDs and records what they gave (addresses, interfaces), rewrites
@@ -83,11 +85,11 @@ extension Engine {
             throw EngineError.system("failed to set up container networking: \(error)")
         }
         var endpoints = endpoints(of: record)
-        let order = (try? attachOrder(record, endpoints)) ?? []
-        for (index, networkID) in order.enumerated() {
-            guard var endpoint = endpoints[networkID], let result = results[networkID], let network = networks[networkID] else { continue }
-            apply(result, to: &endpoint, network: network, ifName: "eth\(index)")
-            endpoints[networkID] = endpoint
+        for item in plan.attachments {
+            guard var endpoint = endpoints[item.networkID], let result = results[item.networkID],
+                  let network = networks[item.networkID] else { continue }
+            apply(result, to: &endpoint, network: network, ifName: item.attachment.ifName)
+            endpoints[item.networkID] = endpoint
         }
         record.endpoints = endpoints
         try? EtcText.rewriteInPlace(configuration.bundle(record.id) + "/hosts", hostsText(record))
@@ -150,8 +152,8 @@ extension Engine {
         var endpoints = record.endpoints ?? endpoints(of: record)
         // With a namespace of this start, endpoints whose ADD result never arrived (a start that
         // failed half-way) are DELeted under the name they were given: plugins tolerate absent things.
-        let order = record.sandboxKey == nil ? [] : ((try? attachOrder(record, endpoints)) ?? [])
         let started = record.sandboxKey != nil && (record.hostConfig.networkMode ?? "") != "none"
+        let order = started && endpoints.values.contains { !$0.isAttached } ? ((try? attachOrder(record, endpoints)) ?? []) : []
         for (networkID, var endpoint) in endpoints {
             let ifName = endpoint.isAttached ? endpoint.ifName : (started ? order.firstIndex(of: networkID).map { "eth\($0)" } : nil)
             guard let ifName else { continue }

@@ -27,12 +27,14 @@ extension Engine {
         return EtcText.hosts(extra: extra, own: own, peers: peers)
     }
 
-    /// Rewrites the hosts files of running members of `networkIDs` (a member came or went).
-    func refreshHosts(_ networkIDs: Set<String>) {
+    /// Rewrites the hosts files of running members of `networkIDs` (a member came or went), and
+    /// of `container` itself when given (it may just have left them), except `except` (a
+    /// starting container whose file was written before its process ran).
+    func refreshHosts(_ networkIDs: Set<String>, including container: String? = nil, except: String? = nil) {
         let affected = networkIDs.filter { networks[$0].map { !$0.isDefault && !$0.isBuiltinWithoutBridge } ?? false }
-        guard !affected.isEmpty else { return }
-        for record in containers.values where record.isRunning && record.hostConfig.networkMode != "host" {
-            guard endpoints(of: record).keys.contains(where: affected.contains) else { continue }
+        guard !affected.isEmpty || container != nil else { return }
+        for record in containers.values where record.isRunning && record.hostConfig.networkMode != "host" && record.id != except {
+            guard record.id == container || endpoints(of: record).keys.contains(where: affected.contains) else { continue }
             let path = configuration.bundle(record.id) + "/hosts"
             do { try EtcText.rewriteInPlace(path, hostsText(record)) } catch {
                 logger.error("updating /etc/hosts of \(record.shortID): \(error)")
@@ -75,8 +77,7 @@ extension Engine {
         endpoints[network.id] = endpoint
         record.endpoints = endpoints
         try commit(record)
-        refreshHosts([network.id])
-        if record.isRunning { try? EtcText.rewriteInPlace(configuration.bundle(record.id) + "/hosts", hostsText(record)) }
+        refreshHosts([network.id], including: record.id)
         publish(type: "network", action: "connect", id: network.id, attributes: ["container": record.id, "name": network.name, "type": "bridge"])
     }
 
@@ -101,8 +102,7 @@ extension Engine {
         endpoints[network.id] = nil
         record.endpoints = endpoints
         try commit(record)
-        refreshHosts([network.id])
-        if record.isRunning { try? EtcText.rewriteInPlace(configuration.bundle(record.id) + "/hosts", hostsText(record)) }
+        refreshHosts([network.id], including: record.id)
         publish(type: "network", action: "disconnect", id: network.id, attributes: ["container": record.id, "name": network.name, "type": "bridge"])
     }
 

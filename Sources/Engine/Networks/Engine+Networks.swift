@@ -127,12 +127,7 @@ extension Engine {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             try list.fileData().write(to: URL(fileURLWithPath: directory + "/\(network.name).conflist"), options: .atomic)
-            try await Blocking.run {
-                try NetworkRules().add(bridge: network.bridge, subnet: network.subnet, isInternal: network.isInternal)
-                if let subnet = IPv4Subnet(network.subnet) {
-                    try HostInterface.ensureBridge(network.bridge, gateway: network.gateway, prefixLength: subnet.prefixLength)
-                }
-            }
+            try await Blocking.run { try Self.applyHostState(network) }
             try database.saveNetwork(network)
         } catch {
             try? FileManager.default.removeItem(atPath: directory + "/\(network.name).conflist")
@@ -143,6 +138,15 @@ extension Engine {
             throw EngineError.system("creating network \(network.name): \(error)")
         }
         networks[network.id] = network
+    }
+
+    /// A network's host side, idempotent: its iptables rules and its bridge with the gateway
+    /// address (at creation, and again at every daemon start).
+    static func applyHostState(_ network: NetworkDefinition) throws {
+        try NetworkRules().add(bridge: network.bridge, subnet: network.subnet, isInternal: network.isInternal)
+        if let subnet = IPv4Subnet(network.subnet) {
+            try HostInterface.ensureBridge(network.bridge, gateway: network.gateway, prefixLength: subnet.prefixLength)
+        }
     }
 
     /// `DELETE /networks/{id}`: refused for the built-in networks and while a running
@@ -226,12 +230,7 @@ extension Engine {
         }
         for network in networks.values where !network.isBuiltinWithoutBridge {
             do {
-                try await Blocking.run {
-                    try NetworkRules().add(bridge: network.bridge, subnet: network.subnet, isInternal: network.isInternal)
-                    if let subnet = IPv4Subnet(network.subnet) {
-                        try HostInterface.ensureBridge(network.bridge, gateway: network.gateway, prefixLength: subnet.prefixLength)
-                    }
-                }
+                try await Blocking.run { try Self.applyHostState(network) }
             } catch {
                 logger.error("host rules for network \(network.name): \(error)")
             }
