@@ -13,6 +13,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
+#include <stdint.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -22,12 +23,44 @@
 #define CLONE_NEWTIME 0x00000080
 #endif
 
+// Writing "0" to a v1 `tasks` file moves the writing thread alone, and the kernel
+// skips the global cgroup_threadgroup_rwsem for it; stage 2 is single-threaded, so
+// that moves the whole process. Writing a pid to cgroup.procs instead takes that
+// rwsem for writing, which after a quiet spell waits for an RCU grace period
+// (~10 ms here): the largest part of a container start on a v1 or hybrid host.
+// The files were opened by the runtime (as root; v1 checks the opener's
+// credentials), so this also works from inside a new user namespace.
+static void join_cgroup(const struct berth_plan *p) {
+    for (int i = 0; i < p->ncgroup_task_fds; i++) {
+        int fd = p->cgroup_task_fds[i];
+        if (write(fd, "0", 1) != 1) berth_fail(p, "joining the container's cgroup", NULL, errno);
+        close(fd);
+    }
+}
+
+// clone3 with CLONE_INTO_CGROUP places stage 2 in its v2 cgroup at birth (no
+// migration, no global lock). Returns -errno when the kernel refuses (old kernel,
+// permissions in a user namespace): the caller forks plainly and the runtime moves it.
+static pid_t fork_into_cgroup(const struct berth_plan *p, unsigned long flags) {
+    if (p->cgroup_clone_fd < 0) return -EINVAL;
+    struct {
+        uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid, set_tid_size, cgroup;
+    } args;
+    memset(&args, 0, sizeof args);
+    args.flags = flags | 0x200000000ULL;  // CLONE_INTO_CGROUP
+    args.exit_signal = SIGCHLD;
+    args.cgroup = (uint64_t)p->cgroup_clone_fd;
+    long r = syscall(SYS_clone3, &args, sizeof args);
+    return r < 0 ? -errno : (pid_t)r;
+}
+
 void berth_enter_cgroup(const struct berth_plan *p) {
     berth_expect(p, BERTH_MSG_GO, NULL, 0, NULL);
     if (p->new_cgroupns && unshare(CLONE_NEWCGROUP) < 0) berth_fail(p, "creating cgroup namespace", NULL, errno);
 }
 
 __attribute__((noreturn)) static void stage2(const struct berth_plan *p) {
+    join_cgroup(p);
     if (p->exec_mode) berth_enter_cgroup(p);
     if (!p->exec_mode) {
         umask(0);
@@ -67,8 +100,6 @@ __attribute__((noreturn)) static void stage1(const struct berth_plan *p) {
     // a child's message after the runtime left fails instead of queueing forever.
     close(p->parent_sync_fd);
     berth_expect(p, BERTH_MSG_GO, NULL, 0, NULL);
-    // The runtime places stage 2 in the container's cgroup while stage 2 sets up
-    // the filesystem: a first cgroup migration waits ~10 ms for RCU, off the critical path.
     for (int i = 0; i < p->njoin; i++)
         if (setns(p->join_fds[i], p->join_types[i]) < 0) berth_fail(p, "joining namespace", NULL, errno);
     if (p->new_userns) {
@@ -87,13 +118,15 @@ __attribute__((noreturn)) static void stage1(const struct berth_plan *p) {
         if (fd < 0 || write(fd, p->timens_offsets, n) != (ssize_t)n) berth_fail(p, "writing time offsets", NULL, errno);
         close(fd);
     }
-    pid_t pid = berth_fork(CLONE_PARENT);
+    pid_t pid = fork_into_cgroup(p, CLONE_PARENT);
+    int born_in_cgroup = pid >= 0;
+    if (pid < 0) pid = berth_fork(CLONE_PARENT);
     if (pid < 0) berth_fail(p, "forking the container process", NULL, errno);
     if (pid == 0) {
         prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
         stage2(p);
     }
-    berth_send(p->sync_fd, BERTH_MSG_PID, pid, 0, NULL);
+    berth_send(p->sync_fd, BERTH_MSG_PID, pid, born_in_cgroup, NULL);
     _exit(0);
 }
 

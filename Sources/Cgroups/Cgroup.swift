@@ -38,10 +38,10 @@ public struct Cgroup: Sendable, Equatable {
         }
     }
 
-    /// Moves process `pid` (and its threads) into the cgroup in every hierarchy,
-    /// including the unified one on hybrid hosts.
-    public func add(pid: Int32) throws(CgroupError) {
-        for directory in path.directories {
+    /// Moves process `pid` (and its threads) into the cgroup in every hierarchy
+    /// (or only those of `modes`), including the unified one on hybrid hosts.
+    public func add(pid: Int32, modes: Set<CgroupMode> = [.v1, .v2]) throws(CgroupError) {
+        for directory in path.directories where modes.contains(directory.mode) {
             try CgroupFile.write(String(pid), to: directory.path + "/cgroup.procs",
                                  controller: directory.label)
         }

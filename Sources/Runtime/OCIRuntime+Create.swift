@@ -93,14 +93,7 @@ extension OCIRuntime {
                 throw .message("\(error)")
             }
             cgroup = cg
-            // The directories first, then the warm-up: a v1 migration holds cgroup_mutex through
-            // an RCU grace period (~10 ms here), and every mkdir in any hierarchy waits for that
-            // mutex. Made before, the mkdirs are quick, and the grace period overlaps the planning
-            // and the namespaces instead of delaying the cgroup.
             do { try cg.create() } catch { throw .message("\(error)") }
-            if let own = hierarchy.v1Mounts.first ?? hierarchy.unified {
-                berth_cgroup_warmup(own.directory(for: own.ownCgroup) + "/cgroup.procs")
-            }
             Log.trace("cgroup ready")
             let context = PlanContext(bundle: bundle, cgroupMounts: Self.cgroupMounts(cg.path), seccompCache: store.seccompCache)
             var plan = try LaunchPlan.container(spec: spec, context: context)
@@ -135,12 +128,10 @@ extension OCIRuntime {
                 }
             }
 
-            let launched = try Launcher.launch(plan, channels: channels, prepareCgroup: { () throws(RuntimeError) in
+            let launched = try Launcher.launch(plan, channels: channels, cgroup: cg, prepareCgroup: { () throws(RuntimeError) in
                 do {
                     try cg.apply(DefaultDeviceRules.applied(to: spec.linux?.resources, devices: spec.linux?.devices))
                 } catch { throw .message("\(error)") }
-            }, placeInCgroup: { (p: Int32) throws(RuntimeError) in
-                do { try cg.add(pid: p) } catch { throw .message("\(error)") }
             }, onHooks: { (p: Int32) throws(RuntimeError) -> [UInt8] in
                 let state = hookState(id: id, pid: p, bundle: bundle, spec: spec, status: .creating)
                 try HookRunner.run(spec.hooks?.prestart ?? [], kind: "prestart", state: state)

@@ -52,9 +52,7 @@ extension OCIRuntime {
         }
         defer { if channels.consoleFD >= 0 && relay == nil { close(channels.consoleFD) } }
         let cgroup = Cgroup(path: record.cgroup)
-        let launched = try Launcher.launch(plan, channels: channels, placeInCgroup: { (p: Int32) throws(RuntimeError) in
-            do { try cgroup.add(pid: p) } catch { throw .message("\(error)") }
-        }, onHooks: { _ throws(RuntimeError) in [] })
+        let launched = try Launcher.launch(plan, channels: channels, cgroup: cgroup, onHooks: { _ throws(RuntimeError) in [] })
         let pid = launched.pid
         defer { close(launched.syncFD) }
         let master = try relay?.receiveMaster() ?? -1

@@ -58,6 +58,38 @@ extension RuntimeE2E {
             }
         }
 
+        /// The container process places itself (v1 `tasks`, v2 CLONE_INTO_CGROUP; the runtime
+        /// moves it where the kernel refuses, e.g. v2 from a user namespace): it must end up in
+        /// its cgroup in every hierarchy the runtime manages, and an exec'd process too.
+        @Test(arguments: [false, true])
+        func processAndExecAreInTheirCgroupInEveryHierarchy(userNamespace: Bool) throws {
+            let fx = try BundleFixture(); defer { fx.cleanup() }
+            let path = "/berth-e2e-\(uniqueToken())/ctr"
+            fx.onCleanup { removeCgroupPath(path) }
+            fx.config[path: "linux.cgroupsPath"] = path
+            fx.setNamespace("cgroup")
+            if userNamespace {
+                fx.setNamespace("user")
+                fx.config[path: "linux.uidMappings"] = [["containerID": 0, "hostID": 0, "size": 65536]]
+                fx.config[path: "linux.gidMappings"] = [["containerID": 0, "hostID": 0, "size": 65536]]
+            }
+            let pid = try fx.startLongRunning()
+            let dirs = fx.trackCgroups(of: pid)
+            var expected = ["memory", "pids", "cpu", "cpuset", "devices", "freezer", "blkio"].filter {
+                FileManager.default.fileExists(atPath: "/sys/fs/cgroup/\($0)")
+            }
+            if FileManager.default.fileExists(atPath: "/sys/fs/cgroup/unified") { expected.append("unified") }
+            for hierarchy in expected {
+                #expect(dirs[hierarchy]?.hasSuffix(path) == true, "\(hierarchy): \(String(describing: dirs[hierarchy]))")
+            }
+            let exec = fx.runtime(["exec", fx.id, "cat", "/proc/self/cgroup"])
+            #expect(exec.status == 0, "\(exec)")
+            // Inside its cgroup namespace the container's cgroup is "/" in every hierarchy.
+            let paths = lines(exec.stdout).filter { !$0.contains(":name=") }
+                .compactMap { $0.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false).last.map(String.init) }
+            #expect(!paths.isEmpty && paths.allSatisfy { $0 == "/" }, "exec'd process: \(exec.stdout)")
+        }
+
         @Test func relativeCgroupsPathIsNestedAndRemovedOnDelete() throws {
             let fx = try BundleFixture(); defer { fx.cleanup() }
             let name = "berth-e2e-rel-\(uniqueToken())"

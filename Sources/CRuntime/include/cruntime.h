@@ -60,7 +60,8 @@ struct berth_sysctl { const char *path; const char *value; };
 enum berth_msg_type {
     BERTH_MSG_USERNS = 1,     ///< child → parent: write my uid/gid maps now
     BERTH_MSG_GO = 2,         ///< parent → child: continue (to stage 2: you are in your cgroup)
-    BERTH_MSG_PID = 3,        ///< child → parent: the container process' pid is `value`
+    BERTH_MSG_PID = 3,        ///< child → parent: the container process' pid is `value`; `err` 1 when it was
+                              ///< born in the v2 cgroup (CLONE_INTO_CGROUP), 0 when the runtime must move it
     BERTH_MSG_HOOKS = 4,      ///< child → parent: mounts are ready, run prestart/createRuntime hooks
     BERTH_MSG_HOOKS_DONE = 5, ///< parent → child: hooks ran; payload is the state JSON for container hooks
     BERTH_MSG_READY = 6,      ///< child → parent: created, waiting for start
@@ -96,6 +97,10 @@ struct berth_plan {
     const struct berth_op *ops;
     int nops;
     int cgroup_sync_op;       ///< before this op (nops: after all) wait for the runtime to place us in our cgroup
+    /* cgroup placement without the global migration lock (see berth_join_cgroup) */
+    const int *cgroup_task_fds; ///< v1 `tasks` files opened for writing: stage 2 writes "0" (itself) to each
+    int ncgroup_task_fds;
+    int cgroup_clone_fd;      ///< v2 cgroup directory for clone3(CLONE_INTO_CGROUP) of stage 2, or -1
     const struct berth_sysctl *sysctls;
     int nsysctls;
     const char *hostname;     ///< or NULL
@@ -182,11 +187,6 @@ int berth_pidfd_open(pid_t pid);
 /// O_PATH, which Swift's Glibc module does not export.
 int berth_o_path(void);
 
-/// Writes this process' pid into `procs_path` (its own cgroup.procs) on a
-/// detached thread. The first cgroup migration after a quiet spell waits ~10 ms
-/// for an RCU grace period (cgroup_threadgroup_rwsem); a no-op migration started
-/// now lets the container's real one, a few ms later, share that grace period.
-void berth_cgroup_warmup(const char *procs_path);
 
 /// The filesystem magic (statfs f_type) of `path`, or -errno.
 int64_t berth_fs_type(const char *path);

@@ -1,5 +1,6 @@
 import CRuntime
 import Glibc
+import Cgroups
 import OCI
 
 /// The C image of a `LaunchPlan`: a `berth_plan` and every string and array it
@@ -7,10 +8,13 @@ import OCI
 final class CPlan {
     private var allocations: [UnsafeMutableRawPointer] = []
     private(set) var joinFDs: [Int32] = []
+    private var cgroupFDs: [Int32] = []
     var plan = berth_plan()
 
-    /// Builds the C plan; opens the namespace files to join (closed on deinit).
-    init(_ p: LaunchPlan, syncFD: Int32, parentSyncFD: Int32, startFD: Int32, startIsListener: Bool, consoleFD: Int32, preserveFDs: Int32) throws(RuntimeError) {
+    /// Builds the C plan; opens the namespace files to join and the cgroup files the
+    /// container process places itself with (closed on deinit).
+    init(_ p: LaunchPlan, cgroup: Cgroup?, syncFD: Int32, parentSyncFD: Int32, startFD: Int32, startIsListener: Bool,
+         consoleFD: Int32, preserveFDs: Int32) throws(RuntimeError) {
         plan.sync_fd = syncFD
         plan.parent_sync_fd = parentSyncFD
         plan.start_fd = startFD
@@ -45,6 +49,8 @@ final class CPlan {
         plan.ops = UnsafePointer(array(p.ops.map(op)))
         plan.nops = Int32(p.ops.count)
         plan.cgroup_sync_op = Int32(p.cgroupSyncOp)
+        plan.cgroup_clone_fd = -1
+        if let cgroup { try openCgroup(cgroup) }
         plan.sysctls = UnsafePointer(array(p.sysctls.map { berth_sysctl(path: cString($0.path), value: cString($0.value)) }))
         plan.nsysctls = Int32(p.sysctls.count)
         plan.hostname = cString(p.hostname)
@@ -108,8 +114,24 @@ final class CPlan {
         }
     }
 
+    /// v1: the `tasks` file of each hierarchy, written by the process itself; v2: the
+    /// directory it is cloned into (see child.c).
+    private func openCgroup(_ cgroup: Cgroup) throws(RuntimeError) {
+        var taskFDs: [Int32] = []
+        for directory in cgroup.path.directories {
+            let isV1 = directory.mode == .v1
+            let file = isV1 ? directory.path + "/tasks" : directory.path
+            let fd = open(file, isV1 ? O_WRONLY | O_CLOEXEC : O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if fd < 0 { throw .errno("opening the container's cgroup", file) }
+            cgroupFDs.append(fd)
+            if isV1 { taskFDs.append(fd) } else { plan.cgroup_clone_fd = fd }
+        }
+        plan.cgroup_task_fds = UnsafePointer(array(taskFDs))
+        plan.ncgroup_task_fds = Int32(taskFDs.count)
+    }
+
     deinit {
-        for fd in joinFDs { close(fd) }
+        for fd in joinFDs + cgroupFDs { close(fd) }
         for a in allocations { a.deallocate() }
     }
 

@@ -1,4 +1,5 @@
 import CRuntime
+import Cgroups
 import Glibc
 
 /// File descriptors the container's first process receives.
@@ -25,15 +26,15 @@ struct LaunchedProcess {
 /// until the container process is created (or fails, leaving no process behind).
 enum Launcher {
     /// Starts the container process; returns its host pid once it waits for start.
-    /// `prepareCgroup` runs while the first child creates namespaces; `placeInCgroup`
-    /// moves the container process in while that process sets up its filesystem
-    /// (it waits before exec); `onHooks` runs the
+    /// The container process enters `cgroup` itself (v1) or is born in it (v2, see
+    /// child.c); the runtime moves it only where the kernel refused that.
+    /// `prepareCgroup` runs while the first child creates namespaces; `onHooks` runs the
     /// runtime-side creation hooks and returns the state JSON for the container-side ones.
     static func launch(
         _ plan: LaunchPlan,
         channels: LaunchChannels,
+        cgroup: Cgroup,
         prepareCgroup: () throws(RuntimeError) -> Void = {},
-        placeInCgroup: (Int32) throws(RuntimeError) -> Void,
         onHooks: (Int32) throws(RuntimeError) -> [UInt8]
     ) throws(RuntimeError) -> LaunchedProcess {
         var pair: [Int32] = [-1, -1]
@@ -43,7 +44,7 @@ enum Launcher {
         let parentFD = pair[0]
         var handedOver = false
         defer { if !handedOver { close(parentFD) } }
-        let cplan = try CPlan(plan, syncFD: pair[1], parentSyncFD: parentFD, startFD: channels.startFD, startIsListener: channels.startIsListener,
+        let cplan = try CPlan(plan, cgroup: cgroup, syncFD: pair[1], parentSyncFD: parentFD, startFD: channels.startFD, startIsListener: channels.startIsListener,
                               consoleFD: channels.consoleFD, preserveFDs: channels.preserveFDs)
         let first = withUnsafePointer(to: &cplan.plan) { berth_spawn($0) }
         close(pair[1])
@@ -69,12 +70,15 @@ enum Launcher {
                 try Host.writeExisting("/proc/\(first)/gid_map", gidMap)
                 try send(parentFD, BERTH_MSG_GO)
             }
-            container = try expect(parentFD, BERTH_MSG_PID).value
+            let forked = try expect(parentFD, BERTH_MSG_PID)
+            container = forked.value
             Log.trace("forked container process")
             var status: Int32 = 0
             while waitpid(first, &status, 0) < 0 && errno == EINTR {}
             firstReaped = true
-            try placeInCgroup(container)
+            if forked.err == 0 {
+                do { try cgroup.add(pid: container, modes: [.v2]) } catch { throw .message("\(error)") }
+            }
             try send(parentFD, BERTH_MSG_GO)
             Log.trace("in cgroup")
             while true {
