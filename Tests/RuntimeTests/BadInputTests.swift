@@ -28,6 +28,25 @@ extension RuntimeE2E {
             expectNothingLeft(fx)
         }
 
+        /// A real-time task may not join a v1 cpu cgroup without an RT budget (EINVAL): the
+        /// container process fails to place itself, and the runtime reports that step, not a
+        /// broken sync pipe, and leaves nothing behind.
+        @Test(.enabled(if: FileManager.default.fileExists(atPath: "/sys/fs/cgroup/cpu/cpu.rt_runtime_us")
+                       && FileManager.default.isExecutableFile(atPath: "/usr/bin/chrt")))
+        func aProcessThatCannotJoinItsCgroupIsReportedByStep() throws {
+            let fx = try BundleFixture(); defer { fx.cleanup() }
+            if fx.isRunc { return }
+            let path = "/berth-e2e-\(uniqueToken())/rt"
+            fx.onCleanup { removeCgroupPath(path) }
+            fx.config[path: "linux.cgroupsPath"] = path
+            fx.config[path: "process.args"] = ["true"]
+            fx.writeConfig()
+            let result = runCommand("/usr/bin/chrt", ["-f", "1", fx.binary, "--root", fx.stateRoot, "run", "--bundle", fx.bundle, fx.id])
+            #expect(result.status == 1, "\(result)")
+            #expect(result.stderr.contains("joining the container's cgroup"), "\(result)")
+            expectNothingLeft(fx, cgroupPath: path)
+        }
+
         @Test func configThatIsNotJsonIsRefused() throws {
             let fx = try BundleFixture(); defer { fx.cleanup() }
             _ = FileManager.default.createFile(atPath: fx.bundle + "/config.json", contents: Data("{\"ociVersion\": \"1.0.2\", \"process\": {".utf8))

@@ -115,7 +115,10 @@ enum Launcher {
 
     private static func send(_ fd: Int32, _ type: berth_msg_type) throws(RuntimeError) {
         let r = berth_send(fd, Int32(type.rawValue), 0, 0, nil)
-        if r < 0 { throw .system(operation: "talking to the container process", path: nil, errno: -r) }
+        guard r < 0 else { return }
+        // Every child end is closed: a child that failed left its reason queued; report that.
+        if r == -EPIPE || r == -ECONNRESET { _ = try receive(fd) }
+        throw .system(operation: "talking to the container process", path: nil, errno: -r)
     }
 
     private static func receive(_ fd: Int32) throws(RuntimeError) -> berth_msg {
