@@ -39,8 +39,11 @@ static void join_cgroup(const struct berth_plan *p) {
 }
 
 // clone3 with CLONE_INTO_CGROUP places stage 2 in its v2 cgroup at birth (no
-// migration, no global lock). Returns -errno when the kernel refuses (old kernel,
-// permissions in a user namespace): the caller forks plainly and the runtime moves it.
+// migration, no global lock). Returns -errno when the kernel refuses (an old kernel):
+// the caller forks plainly and the runtime moves it. -EINVAL when not asked (no fd:
+// the runtime decided against it, e.g. in a user namespace, where the kernel checks
+// the caller's write access to the cgroup and refusing would cost the new pid namespace
+// its init).
 static pid_t fork_into_cgroup(const struct berth_plan *p, unsigned long flags) {
     if (p->cgroup_clone_fd < 0) return -EINVAL;
     struct {
@@ -48,7 +51,8 @@ static pid_t fork_into_cgroup(const struct berth_plan *p, unsigned long flags) {
     } args;
     memset(&args, 0, sizeof args);
     args.flags = flags | 0x200000000ULL;  // CLONE_INTO_CGROUP
-    args.exit_signal = SIGCHLD;
+    // With CLONE_PARENT the child inherits its parent's exit signal; clone3 refuses one given.
+    args.exit_signal = (flags & CLONE_PARENT) ? 0 : SIGCHLD;
     args.cgroup = (uint64_t)p->cgroup_clone_fd;
     long r = syscall(SYS_clone3, &args, sizeof args);
     return r < 0 ? -errno : (pid_t)r;
@@ -120,7 +124,14 @@ __attribute__((noreturn)) static void stage1(const struct berth_plan *p) {
     }
     pid_t pid = fork_into_cgroup(p, CLONE_PARENT);
     int born_in_cgroup = pid >= 0;
-    if (pid < 0) pid = berth_fork(CLONE_PARENT);
+    if (pid < 0) {
+        int refused = -pid;
+        pid = berth_fork(CLONE_PARENT);
+        // A clone3 refused after it took pid 1 of a new pid namespace leaves that namespace
+        // unable to fork (ENOMEM): the refusal is the cause worth reporting.
+        if (pid < 0 && refused != EINVAL)
+            berth_fail(p, "creating the container process in its cgroup", NULL, refused);
+    }
     if (pid < 0) berth_fail(p, "forking the container process", NULL, errno);
     if (pid == 0) {
         prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);

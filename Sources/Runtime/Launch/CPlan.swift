@@ -50,7 +50,12 @@ final class CPlan {
         plan.nops = Int32(p.ops.count)
         plan.cgroup_sync_op = Int32(p.cgroupSyncOp)
         plan.cgroup_clone_fd = -1
-        if let cgroup { try openCgroup(cgroup) }
+        if let cgroup {
+            // From inside a user namespace the kernel checks clone3(CLONE_INTO_CGROUP) against the
+            // namespace's credentials; the runtime moves the process instead (see child.c).
+            let inUserNamespace = p.creates.contains(.user) || p.joins.contains { $0.type == .user }
+            try openCgroup(cgroup, cloneInto: !inUserNamespace)
+        }
         plan.sysctls = UnsafePointer(array(p.sysctls.map { berth_sysctl(path: cString($0.path), value: cString($0.value)) }))
         plan.nsysctls = Int32(p.sysctls.count)
         plan.hostname = cString(p.hostname)
@@ -116,9 +121,9 @@ final class CPlan {
 
     /// v1: the `tasks` file of each hierarchy, written by the process itself; v2: the
     /// directory it is cloned into (see child.c).
-    private func openCgroup(_ cgroup: Cgroup) throws(RuntimeError) {
+    private func openCgroup(_ cgroup: Cgroup, cloneInto: Bool) throws(RuntimeError) {
         var taskFDs: [Int32] = []
-        for directory in cgroup.path.directories {
+        for directory in cgroup.path.directories where directory.mode == .v1 || cloneInto {
             let isV1 = directory.mode == .v1
             let file = isV1 ? directory.path + "/tasks" : directory.path
             let fd = open(file, isV1 ? O_WRONLY | O_CLOEXEC : O_RDONLY | O_DIRECTORY | O_CLOEXEC)
