@@ -47,7 +47,7 @@ extension Shim {
         }
     }
 
-    /// Container mode: `berth-runtime start`; exec mode: `berth-runtime exec --detach`.
+    /// Container mode: `berth-runtime start` (or its socket directly, see DirectStart); exec mode: `berth-runtime exec --detach`.
     private func start() -> String {
         switch phase {
         case .created:
@@ -83,6 +83,10 @@ extension Shim {
     }
 
     private func runStart() throws(ShimFailure) {
+        if let socket = DirectStart.socketPath(args) {
+            try DirectStart.start(path: socket, id: args.id)
+            return
+        }
         let messages: (read: Int32, write: Int32)
         do { messages = try Sys.pipe() } catch { throw ShimFailure(error) }
         defer { close(messages.read) }

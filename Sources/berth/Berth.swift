@@ -26,7 +26,7 @@ struct Berth: ParsableCommand {
 func runBerth(_ arguments: [String]) -> Int32 {
     let commandPath = commandWords(arguments)
     do {
-        var command = try Berth.parseAsRoot(arguments)
+        var command = try directParse(arguments) ?? Berth.parseAsRoot(arguments)
         try command.run()
         return 0
     } catch let exit as CLIExit {
@@ -66,6 +66,16 @@ func runBerth(_ arguments: [String]) -> Int32 {
         }
         return 125
     }
+}
+
+/// A top-level command without subcommands parsed on its own: parsing as the root builds every
+/// command's parser by reflection (several ms of each `berth run`). Help and anything that does
+/// not parse go the root's way, which words the errors.
+func directParse(_ arguments: [String]) -> ParsableCommand? {
+    guard let name = arguments.first, !arguments.contains("--help"), !arguments.contains("-h"),
+          let type = Berth.configuration.subcommands.first(where: { $0.configuration.commandName == name }),
+          type.configuration.subcommands.isEmpty else { return nil }
+    return try? type.parseAsRoot(Array(arguments.dropFirst()))
 }
 
 /// ArgumentParser's wording turned toward pflag's (`unknown flag: --x`).
