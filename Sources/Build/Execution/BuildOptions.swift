@@ -33,12 +33,42 @@ public struct BuildOptions: Sendable, Equatable {
 
 /// What a build reports as it goes, in the order docker's legacy builder prints it.
 public enum BuildProgress: Sendable, Equatable {
-    /// Text for the user (`Step 2/5 : COPY . /app\n`, ` ---> Using cache\n`, ` ---> 1a2b3c4d5e6f\n`).
+    /// Text for the user that belongs to no step event (`# Executing 1 build trigger\n`).
     case stream(String)
+    /// A step started, was taken from the cache or finished, with docker's text for it
+    /// (`Step 2/5 : COPY . /app\n`, ` ---> Using cache\n ---> 1a2b3c4d5e6f\n`, ` ---> 1a2b3c4d5e6f\n`).
+    case step(BuildStepMark, String)
     /// Output of a RUN step's command.
     case output([UInt8])
     /// The built image's ID (`{"aux":{"ID":"sha256:…"}}`).
     case imageID(String)
+}
+
+/// Where a step is, for views that draw one line per step (`berth build --progress=tty`).
+public struct BuildStepMark: Sendable, Equatable {
+    /// What happened to the step.
+    public enum Phase: String, Sendable, Equatable {
+        /// It started (`Step n/N : …`).
+        case start
+        /// Its result came from the cache.
+        case cached
+        /// It finished and its image was written.
+        case done
+    }
+
+    /// The step's number (1-based, across stages).
+    public var number: Int
+    /// The number of steps in the build.
+    public var total: Int
+    /// What happened.
+    public var phase: Phase
+    /// The instruction as written (on `start`).
+    public var name: String?
+
+    /// A mark.
+    public init(number: Int, total: Int, phase: Phase, name: String? = nil) {
+        self.number = number; self.total = total; self.phase = phase; self.name = name
+    }
 }
 
 /// A build that stopped: what went wrong, on which Dockerfile line, rendered once at the edge.

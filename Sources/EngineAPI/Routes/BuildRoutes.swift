@@ -102,6 +102,10 @@ actor MessageSink {
         case .stream(let text):
             if quiet { return }
             message = JSONMessage(stream: text)
+        case .step(let mark, let text):
+            if quiet { return }
+            message = JSONMessage(stream: text, berthStep: BuildStepStatus(step: mark.number, total: mark.total, phase: mark.phase.rawValue,
+                                                                           name: mark.name))
         case .output(let bytes):
             if quiet { return }
             message = JSONMessage(stream: String(decoding: bytes, as: UTF8.self))
