@@ -30,30 +30,40 @@ extension StageRun {
         }
         let excludes: DockerIgnore = try DockerIgnore(patterns: copy.excludes)
         let excluded: @Sendable (String) -> Bool = { path in excludes.isExcluded(path) }
+        let sources = copy.sources
+        let localRoot = executor.context
         let sourceDigest: String
         if fromStage {
             sourceDigest = "from:" + (other?.id.string ?? "scratch") + "\u{0}" + copy.sources.joined(separator: "\u{0}")
         } else {
-            let selection = CopySelection(sourceRoot: executor.context!, refuseEscape: true, excluded: excluded)
-            sourceDigest = try selection.digest(sources: copy.sources, withOwners: false)
-        }
-        let key = BuildExecutor.cacheKey(parent: parentID, parts: [step.cacheKey, sourceDigest])
-        if await useCache(key) { return }
-        let context = executor.context
-        let isFrom = fromStage
-        let layer = try await worker.addLayer(on: current, reading: other, holder: holder, sourceDateEpoch: options.sourceDateEpoch,
-                                              skipEmpty: false) { view, otherView, upper in
-            let root = isFrom ? (otherView ?? upper) : context!
-            let selection = CopySelection(sourceRoot: root, refuseEscape: !isFrom, excluded: excluded)
-            let entries = try selection.entries(sources: copy.sources, destination: copy.destination, view: view,
-                                                extractArchives: copy.isAdd && !isFrom, parents: copy.parents)
-            let ownership = try ChownResolver.ownership(chown: copy.chown, chmod: copy.chmod, view: view,
-                                                        defaultOwner: isFrom ? nil : (0, 0))
-            try CopyWriter(view: view, upper: upper, ownership: ownership).write(entries)
+            let selection = CopySelection(sourceRoot: localRoot!, refuseEscape: true, excluded: excluded)
+            sourceDigest = try selection.digest(sources: sources, withOwners: false)
         }
         let kind = copy.sources.count > 1 ? "multi" : (sourceDigest.hasPrefix("from:") ? "dir" : "file")
         var history = step.history
         history.createdBy = copy.createdBy(sourceDigest: "\(kind):\(CopyWriter.hash(sourceDigest))")
+        let key = BuildExecutor.cacheKey(parent: parentID, parts: [step.cacheKey, sourceDigest])
+        if await useCache(key) { return }
+        // --link: names in --chown are resolved in the stage's image now, so the layer itself
+        // depends only on the sources, the destination and these numbers.
+        let chown = copy.link ? try await numericOwner(copy.chown) : copy.chown
+        let linkKey = copy.link ? BuildExecutor.linkCacheKey(parts: [step.cacheKey, sourceDigest, chown ?? ""]) : nil
+        if let linkKey, try await rebaseLinkedLayer(linkKey, key: key, history: history) { return }
+        let isFrom = fromStage
+        let extract = copy.isAdd && !isFrom
+        // --link writes over an empty root: destination directories are made fresh, never
+        // through the symlinks or into the directories of the layers below.
+        let layer = try await worker.addLayer(on: copy.link ? nil : current, reading: other, holder: holder,
+                                              sourceDateEpoch: options.sourceDateEpoch, skipEmpty: false) { view, otherView, upper in
+            let root = isFrom ? (otherView ?? upper) : localRoot!
+            let selection = CopySelection(sourceRoot: root, refuseEscape: !isFrom, excluded: excluded)
+            let entries = try selection.entries(sources: sources, destination: copy.destination, view: view,
+                                                extractArchives: extract, parents: copy.parents)
+            let ownership = try ChownResolver.ownership(chown: chown, chmod: copy.chmod, view: view,
+                                                        defaultOwner: isFrom ? nil : (0, 0))
+            try CopyWriter(view: view, upper: upper, ownership: ownership).write(entries)
+        }
+        if let linkKey, let layer { try await rememberLinkedLayer(layer, as: linkKey) }
         try await finish(key, layer: layer, history: history)
     }
 
