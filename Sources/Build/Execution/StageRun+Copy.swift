@@ -12,14 +12,23 @@ extension StageRun {
             }
             return try await copyHeredocs(step, copy)
         }
-        if copy.sources.contains(where: { $0.contains("://") || $0.hasPrefix("git@") }) {
-            throw BuildError("ADD from a URL or git repository is not supported: this berthd has no network access for builds")
+        if copy.sources.contains(where: { ($0.contains("://") && !Self.isRemote($0)) || $0.hasPrefix("git@") }) {
+            throw BuildError("ADD from a git repository is not supported")
+        }
+        let remote = copy.sources.contains(where: Self.isRemote)
+        if remote {
+            guard copy.isAdd else { throw BuildError("source can't be a URL for COPY") }
+            guard copy.sources.allSatisfy(Self.isRemote), copy.from == nil else {
+                throw BuildError("ADD mixing URLs with local sources or --from is not supported")
+            }
+        } else if copy.checksum != nil {
+            throw BuildError("checksum can't be specified for non-HTTP(S) sources")
         }
         var other: ResolvedImage?
         var fromStage = false
         switch copy.from {
         case nil:
-            guard executor.context != nil else { throw BuildError("COPY needs a build context, and none was sent") }
+            guard executor.context != nil || remote else { throw BuildError("COPY needs a build context, and none was sent") }
         case .stage(let index):
             guard let result = results[index] else { throw BuildError("COPY --from=\(index): stage \(index) was not built") }
             other = result
@@ -30,14 +39,18 @@ extension StageRun {
         }
         let excludes: DockerIgnore = try DockerIgnore(patterns: copy.excludes)
         let excluded: @Sendable (String) -> Bool = { path in excludes.isExcluded(path) }
-        let sources = copy.sources
-        let localRoot = executor.context
+        // ADD <url>: the downloads become the source root (downloaded on every build, as docker's
+        // legacy builder does: the key needs their content).
+        let downloaded = remote ? try await fetchRemote(copy) : nil
+        defer { if let downloaded { try? FileManager.default.removeItem(atPath: downloaded.directory) } }
+        let sources = downloaded?.sources ?? copy.sources
+        let localRoot = downloaded?.directory ?? executor.context
         let sourceDigest: String
         if fromStage {
             sourceDigest = "from:" + (other?.id.string ?? "scratch") + "\u{0}" + copy.sources.joined(separator: "\u{0}")
         } else {
             let selection = CopySelection(sourceRoot: localRoot!, refuseEscape: true, excluded: excluded)
-            sourceDigest = try selection.digest(sources: sources, withOwners: false)
+            sourceDigest = try selection.digest(sources: sources, withOwners: false) + (downloaded.map { "\u{1}" + $0.key } ?? "")
         }
         let kind = copy.sources.count > 1 ? "multi" : (sourceDigest.hasPrefix("from:") ? "dir" : "file")
         var history = step.history
@@ -50,7 +63,7 @@ extension StageRun {
         let linkKey = copy.link ? BuildExecutor.linkCacheKey(parts: [step.cacheKey, sourceDigest, chown ?? ""]) : nil
         if let linkKey, try await rebaseLinkedLayer(linkKey, key: key, history: history) { return }
         let isFrom = fromStage
-        let extract = copy.isAdd && !isFrom
+        let extract = copy.isAdd && !isFrom && downloaded == nil
         // --link writes over an empty root: destination directories are made fresh, never
         // through the symlinks or into the directories of the layers below.
         let layer = try await worker.addLayer(on: copy.link ? nil : current, reading: other, holder: holder,

@@ -66,6 +66,15 @@ public struct EngineBuildWorker: BuildWorker {
         await Blocking.run { Self.unmountView(store, path) }
     }
 
+    public func download(_ url: String, to path: String) async throws -> BuildDownload {
+        do {
+            let file = try await URLDownload.fetch(url, to: path)
+            return BuildDownload(digest: file.digest, lastModified: file.lastModified, contentDisposition: file.contentDisposition)
+        } catch {
+            throw BuildError(error.description)
+        }
+    }
+
     public func cacheDirectory(_ id: String) async throws -> String {
         let hex = Digester.digest(of: Array(id.utf8)).encoded
         let path = engine.configuration.root + "/build/cache-mounts/" + hex
