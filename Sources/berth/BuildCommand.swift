@@ -51,9 +51,10 @@ struct BuildCommand: ParsableCommand {
                   ("target", target), ("nocache", noCache ? "1" : nil), ("pull", pull ? "1" : nil),
                   ("q", quiet ? "1" : nil), ("rm", "1"), ("networkmode", network)]
         let client = try connectClient()
+        let registryConfig = try buildRegistryConfig()
         let response: HTTPResponse
         do {
-            response = try client.build(fd: archive.fd, query: query)
+            response = try client.build(fd: archive.fd, query: query, registryConfig: registryConfig)
             try archive.finish()
         } catch {
             try? archive.finish()

@@ -1,4 +1,5 @@
 import Build
+import Distribution
 import DockerAPI
 import Engine
 import Foundation
@@ -25,6 +26,13 @@ struct BuildRoutes: Sendable {
         if let platform = request.string("platform"), !platform.isEmpty, !platform.hasPrefix("linux") {
             throw EngineError(.invalidParameter, "\"\(platform)\": this daemon builds linux images only")
         }
+        // Credentials for base-image pulls, as the docker CLI sends them.
+        let registryAuths: RegistryAuthConfigs
+        do {
+            registryAuths = try RegistryAuthConfigs(header: request.headers.first(name: "X-Registry-Config"))
+        } catch {
+            throw EngineError(.invalidParameter, error.description)
+        }
         let epoch = buildArgs["SOURCE_DATE_EPOCH"].flatMap { Int64($0) }
         let options = BuildOptions(
             dockerfile: "", dockerfileName: request.string("dockerfile") ?? "Dockerfile", tags: tags, buildArgs: buildArgs,
@@ -33,7 +41,8 @@ struct BuildRoutes: Sendable {
         let archive = try keepBody(request)
         let quiet = request.bool("q")
         let engine = self.engine
-        let buildRequest = BuildRequest(contextArchive: archive, dockerfilePath: request.string("dockerfile") ?? "Dockerfile", options: options)
+        let buildRequest = BuildRequest(contextArchive: archive, dockerfilePath: request.string("dockerfile") ?? "Dockerfile", options: options,
+                                          registryAuths: registryAuths)
         return .stream(.ok, contentType: "application/json") { writer in
             defer { if let archive { try? FileManager.default.removeItem(atPath: archive) } }
             let sink = MessageSink(writer: writer, quiet: quiet)
