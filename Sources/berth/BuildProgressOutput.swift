@@ -24,22 +24,32 @@ enum BuildProgressMode: Equatable {
 }
 
 /// Reads a build's answer and shows it in `mode`; returns the built image's ID.
-/// An error message in the stream ends the build with that error.
+/// An error message in the stream ends the build with that error. In `tty` mode the view starts
+/// with the first step event; a daemon that sends none (text before any `berthStep`, as dockerd's
+/// legacy builder) is shown as plain text instead.
 func showBuildStream(_ body: ByteSource, mode: BuildProgressMode) throws -> String {
     let lines = LineReader(body)
-    let display = mode == .tty ? TTYBuildDisplay() : nil
-    display?.start()
+    var shown = mode
+    var display: TTYBuildDisplay?
     var imageID: String?
     do {
         while let line = try lines.next() {
             guard !line.isEmpty, let message = try? JSONDecoder().decode(JSONMessage.self, from: Data(line)) else { continue }
+            if shown == .tty, display == nil {
+                if message.berthStep != nil {
+                    display = TTYBuildDisplay()
+                    display?.start()
+                } else if message.stream != nil {
+                    shown = .plain
+                }
+            }
             display?.apply(message)
             if let error = message.errorDetail?.message ?? message.error {
                 display?.finish()
                 throw CLIExit(1, error)
             }
             if let id = message.aux?.id { imageID = id; continue }
-            if mode == .plain, let stream = message.stream { outRaw(stream) }
+            if shown == .plain, let stream = message.stream { outRaw(stream) }
         }
     } catch {
         display?.finish()
