@@ -48,11 +48,12 @@ extension EngineE2E.Build {
         let digest = runCommand(["sha256sum", files + "/bundle.tar"]).out.split(separator: " ").first.map(String.init) ?? ""
         let server = try LoopbackFileServer.start(files)
         defer { server.stop() }
-        let ctx = try BuildContext(["Dockerfile": """
+        let ctx = try BuildContext(["local.txt": "local\n", "Dockerfile": """
             FROM busybox
             ADD \(server.base)/data.txt /dl/
             ADD \(server.base)/data.txt /renamed.txt
             ADD --checksum=sha256:\(digest) \(server.base)/bundle.tar /archives/
+            ADD local.txt \(server.base)/data.txt /mixed/
             """])
         defer { ctx.remove() }
         let tag = uniqueName("addurl")
@@ -60,12 +61,16 @@ extension EngineE2E.Build {
         let build = berth(d, ["build", "-t", tag, ctx.path])
         #expect(build.status == 0, "\(build)")
         let probe = d.docker("run", "--rm", tag, "sh", "-c",
-                             "stat -c '%a %Y %n' /dl/data.txt /renamed.txt /archives/bundle.tar; cat /renamed.txt; test -e /archives/data.txt || echo not-extracted")
+                             "stat -c '%a %Y %n' /dl/data.txt /renamed.txt /archives/bundle.tar; cat /renamed.txt; test -e /archives/data.txt || echo not-extracted; cat /mixed/local.txt /mixed/data.txt")
         #expect(probe.lines == ["600 981173106 /dl/data.txt", "600 981173106 /renamed.txt", "600 981173106 /archives/bundle.tar",
-                                "downloaded", "not-extracted"], "\(probe)")
+                                "downloaded", "not-extracted", "local", "downloaded"], "\(probe)")
         // Same content again: cached (downloaded, hashed, found).
         let again = berth(d, ["build", "-t", tag, ctx.path])
-        #expect(again.stdout.components(separatedBy: "Using cache").count - 1 == 3, "\(again)")
+        #expect(again.stdout.components(separatedBy: "Using cache").count - 1 == 4, "\(again)")
+        // Mixed sources need a directory destination.
+        try ctx.write("Dockerfile", "FROM busybox\nADD local.txt \(server.base)/data.txt /one\n")
+        let notDirectory = berth(d, ["build", ctx.path])
+        #expect(notDirectory.status != 0 && notDirectory.stderr.contains("Dockerfile:2: When using COPY with more than one source file"), "\(notDirectory)")
 
         let zeros = String(repeating: "0", count: 64)
         try ctx.write("Dockerfile", "FROM busybox\nADD --checksum=sha256:\(zeros) \(server.base)/bundle.tar /b.tar\n")

@@ -2,6 +2,16 @@ import Foundation
 import ImageStore
 import OCI
 
+/// Sources of one COPY/ADD read from one root: the context, ADD's downloads, or (`root` nil) the
+/// `--from` image's view.
+struct CopySourceGroup: Sendable {
+    let root: String?
+    let sources: [String]
+    let refuseEscape: Bool
+    /// ADD extracts local archives of this group.
+    let extract: Bool
+}
+
 extension StageRun {
     /// COPY/ADD: the cache key takes the sources' content digest (context) or the source image's ID
     /// (`--from`); on a miss the selected entries are written as a layer over the stage's root.
@@ -15,12 +25,11 @@ extension StageRun {
         if copy.sources.contains(where: { ($0.contains("://") && !Self.isRemote($0)) || $0.hasPrefix("git@") }) {
             throw BuildError("ADD from a git repository is not supported")
         }
-        let remote = copy.sources.contains(where: Self.isRemote)
-        if remote {
+        let urls = copy.sources.filter(Self.isRemote)
+        let locals = copy.sources.filter { !Self.isRemote($0) }
+        if !urls.isEmpty {
             guard copy.isAdd else { throw BuildError("source can't be a URL for COPY") }
-            guard copy.sources.allSatisfy(Self.isRemote), copy.from == nil else {
-                throw BuildError("ADD mixing URLs with local sources or --from is not supported")
-            }
+            guard copy.from == nil else { throw BuildError("ADD --from cannot take URLs") }
         } else if copy.checksum != nil {
             throw BuildError("checksum can't be specified for non-HTTP(S) sources")
         }
@@ -28,7 +37,7 @@ extension StageRun {
         var fromStage = false
         switch copy.from {
         case nil:
-            guard executor.context != nil || remote else { throw BuildError("COPY needs a build context, and none was sent") }
+            guard executor.context != nil || locals.isEmpty else { throw BuildError("COPY needs a build context, and none was sent") }
         case .stage(let index):
             guard let result = results[index] else { throw BuildError("COPY --from=\(index): stage \(index) was not built") }
             other = result
@@ -37,20 +46,35 @@ extension StageRun {
             other = try await worker.baseImage(reference, pull: false)
             fromStage = true
         }
+        // Each root's selection checks its own sources; URLs mixed with local files are several too.
+        if !urls.isEmpty, !locals.isEmpty, !(copy.destination.hasSuffix("/") || copy.destination.hasSuffix("/.")) {
+            throw CopyError.destinationNotDirectory(copy.destination)
+        }
         let excludes: DockerIgnore = try DockerIgnore(patterns: copy.excludes)
         let excluded: @Sendable (String) -> Bool = { path in excludes.isExcluded(path) }
-        // ADD <url>: the downloads become the source root (downloaded on every build, as docker's
-        // legacy builder does: the key needs their content).
-        let downloaded = remote ? try await fetchRemote(copy) : nil
+        // ADD <url>: the downloads are a source root of their own (downloaded on every build, as
+        // docker's legacy builder does: the key needs their content).
+        let downloaded = urls.isEmpty ? nil : try await fetchRemote(copy, urls: urls)
         defer { if let downloaded { try? FileManager.default.removeItem(atPath: downloaded.directory) } }
-        let sources = downloaded?.sources ?? copy.sources
-        let localRoot = downloaded?.directory ?? executor.context
-        let sourceDigest: String
+        var groups: [CopySourceGroup] = []
+        if fromStage {
+            groups.append(CopySourceGroup(root: nil, sources: copy.sources, refuseEscape: false, extract: false))
+        } else {
+            if !locals.isEmpty {
+                groups.append(CopySourceGroup(root: executor.context!, sources: locals, refuseEscape: true, extract: copy.isAdd))
+            }
+            if let downloaded {
+                groups.append(CopySourceGroup(root: downloaded.directory, sources: downloaded.sources, refuseEscape: true, extract: false))
+            }
+        }
+        var sourceDigest: String
         if fromStage {
             sourceDigest = "from:" + (other?.id.string ?? "scratch") + "\u{0}" + copy.sources.joined(separator: "\u{0}")
         } else {
-            let selection = CopySelection(sourceRoot: localRoot!, refuseEscape: true, excluded: excluded)
-            sourceDigest = try selection.digest(sources: sources, withOwners: false) + (downloaded.map { "\u{1}" + $0.key } ?? "")
+            sourceDigest = try groups.map { group in
+                try CopySelection(sourceRoot: group.root!, refuseEscape: true, excluded: excluded).digest(sources: group.sources, withOwners: false)
+            }.joined(separator: "\u{2}")
+            if let downloaded { sourceDigest += "\u{1}" + downloaded.key }
         }
         let kind = copy.sources.count > 1 ? "multi" : (sourceDigest.hasPrefix("from:") ? "dir" : "file")
         var history = step.history
@@ -63,15 +87,17 @@ extension StageRun {
         let linkKey = copy.link ? BuildExecutor.linkCacheKey(parts: [step.cacheKey, sourceDigest, chown ?? ""]) : nil
         if let linkKey, try await rebaseLinkedLayer(linkKey, key: key, history: history) { return }
         let isFrom = fromStage
-        let extract = copy.isAdd && !isFrom && downloaded == nil
+        let sourceGroups = groups
         // --link writes over an empty root: destination directories are made fresh, never
         // through the symlinks or into the directories of the layers below.
         let layer = try await worker.addLayer(on: copy.link ? nil : current, reading: other, holder: holder,
                                               sourceDateEpoch: options.sourceDateEpoch, skipEmpty: false) { view, otherView, upper in
-            let root = isFrom ? (otherView ?? upper) : localRoot!
-            let selection = CopySelection(sourceRoot: root, refuseEscape: !isFrom, excluded: excluded)
-            let entries = try selection.entries(sources: sources, destination: copy.destination, view: view,
-                                                extractArchives: extract, parents: copy.parents)
+            var entries: [CopyEntry] = []
+            for group in sourceGroups {
+                let selection = CopySelection(sourceRoot: group.root ?? otherView ?? upper, refuseEscape: group.refuseEscape, excluded: excluded)
+                entries += try selection.entries(sources: group.sources, destination: copy.destination, view: view,
+                                                 extractArchives: group.extract, parents: copy.parents)
+            }
             let ownership = try ChownResolver.ownership(chown: chown, chmod: copy.chmod, view: view,
                                                         defaultOwner: isFrom ? nil : (0, 0))
             try CopyWriter(view: view, upper: upper, ownership: ownership).write(entries)

@@ -18,16 +18,16 @@ extension StageRun {
         return lower.hasPrefix("http://") || lower.hasPrefix("https://")
     }
 
-    /// Downloads every source of `copy` (all URLs) as docker's legacy builder does: the file named
+    /// Downloads the `urls` among `copy`'s sources as docker's legacy builder does: the file named
     /// after the URL's path (or its Content-Disposition), mode 0600, mtime from Last-Modified (the
     /// epoch without one), never extracted; `--checksum` verified.
-    func fetchRemote(_ copy: CopyStep) async throws -> RemoteSources {
+    func fetchRemote(_ copy: CopyStep, urls: [String]) async throws -> RemoteSources {
         let directory = FileManager.default.temporaryDirectory.path + "/berth-add-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         do {
             var sources: [String] = []
             var keys: [String] = []
-            for (index, url) in copy.sources.enumerated() {
+            for (index, url) in urls.enumerated() {
                 let slot = directory + "/\(index)"
                 try FileManager.default.createDirectory(atPath: slot, withIntermediateDirectories: false)
                 let partial = slot + "/.download"
