@@ -32,6 +32,8 @@ func showBuildStream(_ body: ByteSource, mode: BuildProgressMode) throws -> Stri
     var shown = mode
     var display: TTYBuildDisplay?
     var imageID: String?
+    // A base image's pull, as `berth pull` prints it without a terminal.
+    var plainStatus = JSONMessageRenderer(isTerminal: false) { outRaw($0) }
     do {
         while let line = try lines.next() {
             guard !line.isEmpty, let message = try? JSONDecoder().decode(JSONMessage.self, from: Data(line)) else { continue }
@@ -39,7 +41,7 @@ func showBuildStream(_ body: ByteSource, mode: BuildProgressMode) throws -> Stri
                 if message.berthStep != nil {
                     display = TTYBuildDisplay()
                     display?.start()
-                } else if message.stream != nil {
+                } else if message.stream != nil || message.status != nil {
                     shown = .plain
                 }
             }
@@ -49,7 +51,9 @@ func showBuildStream(_ body: ByteSource, mode: BuildProgressMode) throws -> Stri
                 throw CLIExit(1, error)
             }
             if let id = message.aux?.id { imageID = id; continue }
-            if shown == .plain, let stream = message.stream { outRaw(stream) }
+            if shown == .plain {
+                if let stream = message.stream { outRaw(stream) } else if message.status != nil { try plainStatus.render(message) }
+            }
         }
     } catch {
         display?.finish()

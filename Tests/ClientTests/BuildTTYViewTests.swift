@@ -82,6 +82,16 @@ import Testing
         #expect(model.steps[0].ended == 0.5)
     }
 
+    @Test func aBasePullShowsUnderItsFromStepWithoutByteCounts() {
+        var model = BuildProgressModel()
+        model.apply(Self.start(1, "FROM r.example/base:1"), at: 0)
+        model.apply(JSONMessage(status: "Pulling from base", id: "1"), at: 0.1)
+        model.apply(JSONMessage(status: "Downloading", progressDetail: .init(current: 10, total: 100), id: "aaaaaaaaaaaa"), at: 0.2)
+        model.apply(JSONMessage(status: "Pull complete", progressDetail: .init(), id: "aaaaaaaaaaaa"), at: 0.3)
+        model.apply(JSONMessage(status: "Digest: sha256:abc"), at: 0.4)
+        #expect(model.steps[0].output.tail(6) == ["1: Pulling from base", "aaaaaaaaaaaa: Pull complete", "Digest: sha256:abc"])
+    }
+
     @Test func longLinesAreCutToTheWidthAndTheTimeStaysAtTheEdge() {
         var model = BuildProgressModel()
         model.apply(Self.start(1, "RUN " + String(repeating: "x", count: 100)), at: 0)

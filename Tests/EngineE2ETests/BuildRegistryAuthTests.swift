@@ -26,6 +26,8 @@ extension RegistryE2E {
         // The base is missing: pulled with carol's credentials.
         let missing = Self.berth(d, ["build", "-t", tag, context])
         #expect(missing.status == 0, "\(missing)")
+        #expect(missing.stdout.contains(": Pull complete") && missing.stdout.contains("Status: Downloaded newer image"),
+                "the pull's progress is part of the build's output: \(missing)")
         #expect(d.docker("run", "--rm", tag, "cat", "/seen").stdout == "private base\n")
         // --pull asks the registry again, with the credentials.
         let pulled = Self.berth(d, ["build", "--pull", "-t", tag, context])

@@ -40,8 +40,29 @@ public enum BuildProgress: Sendable, Equatable {
     case step(BuildStepMark, String)
     /// Output of a RUN step's command.
     case output([UInt8])
+    /// A base image's pull, as the registry client reports it (docker streams these into builds).
+    case pull(BuildPullStatus)
     /// The built image's ID (`{"aux":{"ID":"sha256:…"}}`).
     case imageID(String)
+}
+
+/// One line of a base image's pull during a build (`Pulling fs layer`, `Pull complete`, `Digest: …`).
+public struct BuildPullStatus: Sendable, Equatable {
+    /// The layer it is about (12 hex digits); nil for whole-image lines.
+    public var id: String?
+    /// docker's words.
+    public var status: String
+    /// Whether the message carries a (possibly empty) byte-count detail.
+    public var hasDetail: Bool
+    /// Bytes done.
+    public var current: Int64?
+    /// Bytes in all.
+    public var total: Int64?
+
+    /// A status.
+    public init(id: String?, status: String, hasDetail: Bool = false, current: Int64? = nil, total: Int64? = nil) {
+        self.id = id; self.status = status; self.hasDetail = hasDetail; self.current = current; self.total = total
+    }
 }
 
 /// Where a step is, for views that draw one line per step (`berth build --progress=tty`).

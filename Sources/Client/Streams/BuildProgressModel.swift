@@ -81,7 +81,7 @@ public struct BuildProgressModel: Sendable, Equatable {
             }
             return
         }
-        guard let text = message.stream ?? message.status, !text.isEmpty else { return }
+        guard let text = Self.text(of: message), !text.isEmpty else { return }
         if let last = steps.indices.last, steps[last].state == .running {
             steps[last].output.append(text)
         } else if ended != nil || steps.last.map({ $0.number == total }) == true {
@@ -89,6 +89,13 @@ public struct BuildProgressModel: Sendable, Equatable {
             lines.append(text)
             trailer += lines.lines + (lines.partial.isEmpty ? [] : [lines.partial])
         }
+    }
+
+    /// The text a message adds: its `stream`, or a pull's `id: status` line (byte-count updates left out).
+    static func text(of message: JSONMessage) -> String? {
+        if let stream = message.stream { return stream }
+        guard let status = message.status, message.progressDetail?.current == nil, message.progressDetail?.total == nil else { return nil }
+        return (message.id.map { $0 + ": " } ?? "") + status + "\n"
     }
 
     /// The build stopped with `text`: the running step, if any, failed.

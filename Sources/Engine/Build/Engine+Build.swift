@@ -53,7 +53,7 @@ extension Engine {
         if options.dockerfileName.isEmpty || options.dockerfileName == "Dockerfile" {
             options.dockerfileName = (name.hasPrefix(".dockerfile.") ? "Dockerfile" : name)
         }
-        let executor = BuildExecutor(worker: EngineBuildWorker(engine: self, registryAuths: request.registryAuths), context: context, options: options, progress: progress)
+        let executor = BuildExecutor(worker: EngineBuildWorker(engine: self, registryAuths: request.registryAuths, pullProgress: progress), context: context, options: options, progress: progress)
         let image = try await executor.build()
         clock.mark("steps")
         logger.debug("built \(image.id.encoded.prefix(12)): \(clock.report)")

@@ -13,10 +13,15 @@ public struct EngineBuildWorker: BuildWorker {
     /// Credentials for base-image pulls, by registry (`X-Registry-Config`).
     public let registryAuths: RegistryAuthConfigs
 
+    /// Where base-image pulls report their progress (into the build's stream, as docker does).
+    public let pullProgress: (@Sendable (BuildProgress) async -> Void)?
+
     /// A worker over `engine`.
-    public init(engine: Engine, registryAuths: RegistryAuthConfigs = .init()) {
+    public init(engine: Engine, registryAuths: RegistryAuthConfigs = .init(),
+                pullProgress: (@Sendable (BuildProgress) async -> Void)? = nil) {
         self.engine = engine
         self.registryAuths = registryAuths
+        self.pullProgress = pullProgress
     }
 
     /// The image `reference` names: pulled first with `--pull`, and pulled when the store lacks it
@@ -44,9 +49,23 @@ public struct EngineBuildWorker: BuildWorker {
     private func pullBase(_ reference: String, missing: Bool) async throws {
         let domain = (try? ImageReference(parsing: reference))?.domain ?? "docker.io"
         let credentials = registryAuths.credentials(forDomain: domain)
+        // The registry client reports synchronously; the events are forwarded in order and all of
+        // them before the step goes on.
+        let (events, continuation) = AsyncStream<ProgressEvent>.makeStream()
+        let report = pullProgress
+        let forwarding = Task {
+            for await event in events {
+                await report?(.pull(BuildPullStatus(id: event.id, status: event.status, hasDetail: event.detail != nil,
+                                                    current: event.detail?.current, total: event.detail?.total)))
+            }
+        }
         do {
-            _ = try await engine.pull(reference, tag: nil, credentials: credentials, progress: { _ in })
+            _ = try await engine.pull(reference, tag: nil, credentials: credentials, progress: { continuation.yield($0) })
+            continuation.finish()
+            await forwarding.value
         } catch {
+            continuation.finish()
+            await forwarding.value
             guard missing else { throw error }
             let shown = (try? ImageStore.normalizedName(reference)).map(Engine.familiarName) ?? reference
             throw EngineError(.notFound, "No such image: \(shown), and pulling it failed: \(error.message)")

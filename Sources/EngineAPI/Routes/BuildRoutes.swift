@@ -118,6 +118,10 @@ actor MessageSink {
         case .output(let bytes):
             if quiet { return }
             message = JSONMessage(stream: String(decoding: bytes, as: UTF8.self))
+        case .pull(let pull):
+            if quiet { return }
+            message = RegistryRoutes.message(ProgressEvent(id: pull.id, status: pull.status,
+                                                           detail: pull.hasDetail ? ProgressEvent.Detail(current: pull.current, total: pull.total) : nil))
         case .imageID(let id):
             message = JSONMessage(aux: JSONMessage.Aux(id: id))
         }
