@@ -123,16 +123,20 @@ extension StageRun {
         let names = copy.sourceContents.map(\.path)
         let selection = CopySelection(sourceRoot: directory, refuseEscape: true)
         let sourceDigest = try selection.digest(sources: names, withOwners: false)
-        let key = BuildExecutor.cacheKey(parent: parentID, parts: [step.cacheKey, "heredoc", sourceDigest])
-        if await useCache(key) { return }
-        let layer = try await worker.addLayer(on: current, reading: nil, holder: holder, sourceDateEpoch: options.sourceDateEpoch,
-                                              skipEmpty: false) { view, _, upper in
-            let entries = try selection.entries(sources: names, destination: copy.destination, view: view, extractArchives: false)
-            let ownership = try ChownResolver.ownership(chown: copy.chown, chmod: copy.chmod, view: view, defaultOwner: (0, 0))
-            try CopyWriter(view: view, upper: upper, ownership: ownership).write(entries)
-        }
         var history = step.history
         history.createdBy = copy.createdBy(sourceDigest: "\(names.count > 1 ? "multi" : "file"):\(CopyWriter.hash(sourceDigest))")
+        let key = BuildExecutor.cacheKey(parent: parentID, parts: [step.cacheKey, "heredoc", sourceDigest])
+        if await useCache(key) { return }
+        let chown = copy.link ? try await numericOwner(copy.chown) : copy.chown
+        let linkKey = copy.link ? BuildExecutor.linkCacheKey(parts: [step.cacheKey, "heredoc", sourceDigest, chown ?? ""]) : nil
+        if let linkKey, try await rebaseLinkedLayer(linkKey, key: key, history: history) { return }
+        let layer = try await worker.addLayer(on: copy.link ? nil : current, reading: nil, holder: holder,
+                                              sourceDateEpoch: options.sourceDateEpoch, skipEmpty: false) { view, _, upper in
+            let entries = try selection.entries(sources: names, destination: copy.destination, view: view, extractArchives: false)
+            let ownership = try ChownResolver.ownership(chown: chown, chmod: copy.chmod, view: view, defaultOwner: (0, 0))
+            try CopyWriter(view: view, upper: upper, ownership: ownership).write(entries)
+        }
+        if let linkKey, let layer { try await rememberLinkedLayer(layer, as: linkKey) }
         try await finish(key, layer: layer, history: history)
     }
 }
