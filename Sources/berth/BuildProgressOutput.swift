@@ -75,11 +75,11 @@ final class TTYBuildDisplay: Sendable {
     }
 
     private let state = Mutex(State())
-    private let view: BuildTTYView
 
-    init() {
+    /// The view for the terminal's size now (it may have been resized since the last frame).
+    private var view: BuildTTYView {
         let size = RawTerminal.size(of: 2)
-        view = BuildTTYView(width: size?.cols ?? 80, height: size?.rows ?? 40)
+        return BuildTTYView(width: size?.cols ?? 80, height: size?.rows ?? 40)
     }
 
     /// Starts the redraw thread.

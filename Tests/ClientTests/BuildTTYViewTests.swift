@@ -102,6 +102,16 @@ import Testing
         #expect(frame.allSatisfy { $0.count == 39 || $0.count < 39 })
     }
 
+    @Test func wideCharactersCountTwoColumns() {
+        var model = BuildProgressModel()
+        model.apply(Self.start(1, "RUN echo 日本語"), at: 0)
+        model.apply(JSONMessage(stream: String(repeating: "字", count: 30) + "\n"), at: 0.1)
+        let frame = BuildTTYView(width: 30, height: 40).frame(model, now: 1, final: false)
+        #expect(frame[1] == " => [1/4] RUN echo 日... 1.0s")
+        #expect(frame[2] == " => => # " + String(repeating: "字", count: 10))
+        #expect(frame.allSatisfy { BuildTTYView.columns($0) <= 29 })
+    }
+
     @Test func framesTallerThanTheTerminalKeepTheLatestSteps() {
         var model = BuildProgressModel()
         for n in 1...4 { model.apply(Self.start(n, "ENV N=\(n)"), at: Double(n)) }

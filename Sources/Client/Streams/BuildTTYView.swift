@@ -64,13 +64,44 @@ public struct BuildTTYView: Sendable {
         let left = " => \(label)[\(step.number)/\(total)] \(step.name)"
         let time = Self.seconds((step.ended ?? now) - step.started)
         let room = width - 1 - time.count - 1
-        let shownLeft = left.count > room ? String(left.prefix(max(room - 3, 0))) + "..." : left
-        return shownLeft + String(repeating: " ", count: max(room - shownLeft.count, 0)) + " " + time
+        let shownLeft = Self.columns(left) > room ? Self.prefix(left, columns: max(room - 3, 0)) + "..." : left
+        return shownLeft + String(repeating: " ", count: max(room - Self.columns(shownLeft), 0)) + " " + time
     }
 
     /// `text` cut to `width - 1` columns.
     func fit(_ text: String) -> String {
-        text.count > width - 1 ? String(text.prefix(width - 1)) : text
+        Self.columns(text) > width - 1 ? Self.prefix(text, columns: width - 1) : text
+    }
+
+    /// The columns `text` takes on a terminal: 2 for East Asian wide and emoji characters, else 1
+    /// (a line that is wider than counted would wrap and break the redraw).
+    static func columns(_ text: String) -> Int {
+        text.reduce(0) { $0 + columns(of: $1) }
+    }
+
+    /// The longest start of `text` that fits in `columns`.
+    static func prefix(_ text: String, columns limit: Int) -> String {
+        var used = 0
+        var result = ""
+        for character in text {
+            let width = columns(of: character)
+            if used + width > limit { break }
+            used += width
+            result.append(character)
+        }
+        return result
+    }
+
+    static func columns(of character: Character) -> Int {
+        let wide = character.unicodeScalars.contains { scalar in
+            switch scalar.value {
+            case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
+                 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6,
+                 0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x3FFFD: return true
+            default: return false
+            }
+        }
+        return wide ? 2 : 1
     }
 
     /// `1.2s`, tenths rounded.
