@@ -215,11 +215,15 @@ public struct JSONMessage: Codable, Sendable, Equatable {
     public var errorDetail: ErrorDetail?
     /// Present on the final line of a build or commit-like stream (`{"aux": {"ID": ...}}`).
     public var aux: Aux?
+    /// Berth's addition to build messages: the step a `stream` text starts, takes from the cache or
+    /// finishes (docker's clients ignore the field and print the text as before).
+    public var berthStep: BuildStepStatus?
 
     public init(status: String? = nil, progress: String? = nil, progressDetail: ProgressDetail? = nil, id: String? = nil,
-                stream: String? = nil, error: String? = nil, errorDetail: ErrorDetail? = nil, aux: Aux? = nil) {
+                stream: String? = nil, error: String? = nil, errorDetail: ErrorDetail? = nil, aux: Aux? = nil,
+                berthStep: BuildStepStatus? = nil) {
         self.status = status; self.progress = progress; self.progressDetail = progressDetail; self.id = id
-        self.stream = stream; self.error = error; self.errorDetail = errorDetail; self.aux = aux
+        self.stream = stream; self.error = error; self.errorDetail = errorDetail; self.aux = aux; self.berthStep = berthStep
     }
 
     /// Byte counts of one transfer.

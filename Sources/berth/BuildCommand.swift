@@ -51,23 +51,17 @@ struct BuildCommand: ParsableCommand {
                   ("target", target), ("nocache", noCache ? "1" : nil), ("pull", pull ? "1" : nil),
                   ("q", quiet ? "1" : nil), ("rm", "1"), ("networkmode", network)]
         let client = try connectClient()
+        let registryConfig = try buildRegistryConfig()
         let response: HTTPResponse
         do {
-            response = try client.build(fd: archive.fd, query: query)
+            response = try client.build(fd: archive.fd, query: query, registryConfig: registryConfig)
             try archive.finish()
         } catch {
             try? archive.finish()
             throw error
         }
-        let lines = LineReader(response.body)
-        var imageID: String?
-        while let line = try lines.next() {
-            guard !line.isEmpty, let message = try? JSONDecoder().decode(JSONMessage.self, from: Data(line)) else { continue }
-            if let error = message.errorDetail?.message ?? message.error { throw CLIExit(1, error) }
-            if let id = message.aux?.id { imageID = id; continue }
-            if !quiet, let stream = message.stream { outRaw(stream) }
-        }
-        guard let imageID else { throw CLIExit(1, "the daemon did not report the built image") }
+        let mode = BuildProgressMode.resolve(progress, quiet: quiet, stderrIsTerminal: isatty(2) == 1)
+        let imageID = try showBuildStream(response.body, mode: mode)
         if quiet { out(imageID) }
         if let iidfile {
             do { try imageID.write(toFile: iidfile, atomically: true, encoding: .utf8) } catch {

@@ -343,10 +343,13 @@ extension EngineE2E {
 
         @Test func unsupportedSourcesAndPullSayWhy() throws {
             let d = try currentDaemon()
-            let ctx = try BuildContext(["Dockerfile": "FROM busybox\nADD https://example.com/x /x\n"])
+            let ctx = try BuildContext(["Dockerfile": "FROM busybox\nADD git@example.com:x/y.git /y\n"])
             defer { ctx.remove() }
-            let url = berth(d, ["build", ctx.path])
-            #expect(url.status != 0 && url.stderr.contains("Dockerfile:2: ADD from a URL"), "\(url)")
+            let git = berth(d, ["build", ctx.path])
+            #expect(git.status != 0 && git.stderr.contains("Dockerfile:2: ADD from a git repository is not supported"), "\(git)")
+            try ctx.write("Dockerfile", "FROM busybox\nCOPY http://127.0.0.1:1/x /x\n")
+            let copyURL = berth(d, ["build", ctx.path])
+            #expect(copyURL.status != 0 && copyURL.stderr.contains("Dockerfile:2: source can't be a URL for COPY"), "\(copyURL)")
             // --pull asks the base's registry: one that does not answer is an error naming it and the line.
             let registry = "127.0.0.1:\(freePort())"
             try ctx.write("Dockerfile", "FROM \(registry)/e2e/base:1\n")

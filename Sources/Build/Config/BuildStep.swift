@@ -93,6 +93,8 @@ public struct CopyStep: Sendable, Equatable {
     public var parents: Bool
     /// `--exclude` patterns.
     public var excludes: [String]
+    /// `--checksum` of ADD (`sha256:<hex>`), expanded: a downloaded source must have this digest.
+    public var checksum: String?
     /// The shell in force, for the legacy history text.
     public var shell: [String]
     /// The destination as written (variables expanded, not resolved), which docker's history shows.
@@ -102,7 +104,7 @@ public struct CopyStep: Sendable, Equatable {
     public init(
         isAdd: Bool, sources: [String], sourceContents: [HeredocSource] = [], destination: String, from: CopySource? = nil,
         chown: String? = nil, chmod: String? = nil, link: Bool = false, parents: Bool = false, excludes: [String] = [],
-        shell: [String] = ["/bin/sh", "-c"], requestedDestination: String? = nil
+        checksum: String? = nil, shell: [String] = ["/bin/sh", "-c"], requestedDestination: String? = nil
     ) {
         self.isAdd = isAdd
         self.sources = sources
@@ -114,6 +116,7 @@ public struct CopyStep: Sendable, Equatable {
         self.link = link
         self.parents = parents
         self.excludes = excludes
+        self.checksum = checksum
         self.shell = shell
         self.requestedDestination = requestedDestination ?? destination
     }

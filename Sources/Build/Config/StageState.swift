@@ -325,8 +325,8 @@ public struct StageState: Sendable, Equatable {
         let from = copy.from.map(resolveSource)
         let copyStep = CopyStep(
             isAdd: isAdd, sources: expanded.sources, sourceContents: expanded.sourceContents, destination: destination, from: from,
-            chown: expanded.chown, chmod: expanded.chmod, link: copy.link, parents: copy.parents, excludes: copy.excludes, shell: shell,
-            requestedDestination: expanded.destination)
+            chown: expanded.chown, chmod: expanded.chmod, link: copy.link, parents: copy.parents, excludes: copy.excludes,
+            checksum: expanded.checksum, shell: shell, requestedDestination: expanded.destination)
         let history = History(createdBy: copyStep.createdBy(sourceDigest: "<sources>"))
         var result = step(instruction, isAdd ? .add(expanded) : .copy(expanded), .copy(copyStep), history)
         let fromKey = from.map { "\($0)" } ?? ""

@@ -67,10 +67,15 @@ public struct BuildExecutor: Sendable {
     private func applyLabels(to image: ResolvedImage, holder: String, counter: inout StepCounter) async throws -> ResolvedImage {
         let pairs = options.labels.sorted { $0.key < $1.key }
         let text = "LABEL " + pairs.map { "\"\($0.key)\"=\"\($0.value)\"" }.joined(separator: " ")
-        await progress(.stream(counter.next(text)))
+        let line = counter.next(text)
+        let number = counter.current, total = counter.total
+        func mark(_ phase: BuildStepMark.Phase) -> BuildStepMark {
+            BuildStepMark(number: number, total: total, phase: phase, name: phase == .start ? text : nil)
+        }
+        await progress(.step(mark(.start), line))
         let key = Self.cacheKey(parent: image.id.string, parts: [text])
         if !options.noCache, let cached = await worker.cached(key) {
-            await progress(.stream(" ---> Using cache\n ---> \(Self.short(cached.id))\n"))
+            await progress(.step(mark(.cached), " ---> Using cache\n ---> \(Self.short(cached.id))\n"))
             return cached
         }
         var config = image.config
@@ -80,7 +85,7 @@ public struct BuildExecutor: Sendable {
         let history = History(createdBy: "/bin/sh -c #(nop)  " + text, emptyLayer: true)
         let result = try await commit(parent: image, config: config, layer: nil, history: history, holder: holder)
         try await worker.remember(key, image: result)
-        await progress(.stream(" ---> \(Self.short(result.id))\n"))
+        await progress(.step(mark(.done), " ---> \(Self.short(result.id))\n"))
         return result
     }
 

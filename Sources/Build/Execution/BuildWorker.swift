@@ -59,6 +59,21 @@ public struct BuildLayer: Sendable, Equatable {
     public init(descriptor: Descriptor, diffID: Digest) { self.descriptor = descriptor; self.diffID = diffID }
 }
 
+/// A file `ADD <url>` downloaded.
+public struct BuildDownload: Sendable, Equatable {
+    /// `sha256:<hex>` of its content.
+    public var digest: String
+    /// The `Last-Modified` header, as seconds since the epoch.
+    public var lastModified: Int64?
+    /// The `Content-Disposition` header.
+    public var contentDisposition: String?
+
+    /// A download's facts.
+    public init(digest: String, lastModified: Int64?, contentDisposition: String?) {
+        self.digest = digest; self.lastModified = lastModified; self.contentDisposition = contentDisposition
+    }
+}
+
 /// The side effects a build needs, done by the engine: images by reference, containers for RUN,
 /// layers written from directories, images written and named, and the persistent cache.
 /// The executor decides what to do; the worker does it.
@@ -78,6 +93,9 @@ public protocol BuildWorker: Sendable {
     func mountView(_ image: ResolvedImage?) async throws -> String
     /// Removes a view `mountView` made.
     func unmountView(_ path: String) async
+    /// GETs `url` (`ADD <url>`) into a new file at `path` (mode 0600). Errors name the URL and,
+    /// for an answer other than 200, the HTTP status.
+    func download(_ url: String, to path: String) async throws -> BuildDownload
     /// The persistent directory of cache mount `id` (`RUN --mount=type=cache`).
     func cacheDirectory(_ id: String) async throws -> String
     /// Writes an image of `layers` with `config` (held by `holder` until cached or named).

@@ -11,6 +11,10 @@ struct StageRun {
     let results: [Int: ResolvedImage?]
     var current: ResolvedImage?
     var state: StageState!
+    /// The step being executed (nil while ONBUILD triggers run: their steps have no number).
+    var stepNumber: Int?
+    /// The build's number of steps.
+    var stepTotal = 0
 
     init(executor: BuildExecutor, holder: String, plan: BuildPlan, results: [Int: ResolvedImage?]) {
         self.executor = executor; self.holder = holder; self.plan = plan; self.results = results
@@ -20,10 +24,24 @@ struct StageRun {
     var worker: any BuildWorker { executor.worker }
     func say(_ text: String) async { await executor.progress(.stream(text)) }
 
+    /// Reports `phase` of the current step with docker's `text` (plain text inside triggers).
+    func report(_ phase: BuildStepMark.Phase, _ text: String, name: String? = nil) async {
+        guard let number = stepNumber else { return await say(text) }
+        await executor.progress(.step(BuildStepMark(number: number, total: stepTotal, phase: phase, name: name), text))
+    }
+
+    /// Starts step `text` (the next number of `counter`).
+    mutating func begin(_ text: String, counter: inout StepCounter) async {
+        let line = counter.next(text)
+        stepNumber = counter.current
+        stepTotal = counter.total
+        await report(.start, line, name: text)
+    }
+
     /// FROM, the base's ONBUILD triggers, then every instruction; returns the stage's image.
     mutating func execute(_ planned: PlannedStage, counter: inout StepCounter) async throws -> ResolvedImage? {
         let from = planned.stage.from
-        await say(counter.next(from.original))
+        await begin(from.original, counter: &counter)
         switch planned.base {
         case .scratch:
             current = nil
@@ -39,18 +57,19 @@ struct StageRun {
             }
             current = result
         }
-        if let current { await say(" ---> \(BuildExecutor.short(current.id))\n") }
+        if let current { await report(.done, " ---> \(BuildExecutor.short(current.id))\n") }
         state = StageState(plan: plan, base: current?.config)
         var triggers: [Instruction] = []
         do { triggers = try state.takeOnBuildTriggers() } catch {
             throw BuildError("\(error.message)", line: from.lines.start, file: options.dockerfileName)
         }
         if !triggers.isEmpty { await say("# Executing \(triggers.count) build trigger\(triggers.count == 1 ? "" : "s")\n") }
+        stepNumber = nil
         for trigger in triggers {
             try await step(trigger, line: from.lines.start)
         }
         for instruction in planned.stage.instructions {
-            await say(counter.next(instruction.original))
+            await begin(instruction.original, counter: &counter)
             try await step(instruction, line: instruction.lines.start)
         }
         return current
@@ -90,7 +109,7 @@ struct StageRun {
     mutating func useCache(_ key: String) async -> Bool {
         guard !options.noCache, let cached = await worker.cached(key) else { return false }
         current = cached
-        await say(" ---> Using cache\n ---> \(BuildExecutor.short(cached.id))\n")
+        await report(.cached, " ---> Using cache\n ---> \(BuildExecutor.short(cached.id))\n")
         return true
     }
 
@@ -99,7 +118,7 @@ struct StageRun {
         let image = try await executor.commit(parent: current, config: state.image, layer: layer, history: history, holder: holder)
         try await worker.remember(key, image: image)
         current = image
-        await say(" ---> \(BuildExecutor.short(image.id))\n")
+        await report(.done, " ---> \(BuildExecutor.short(image.id))\n")
     }
 
     mutating func metadata(_ step: BuildStep) async throws {

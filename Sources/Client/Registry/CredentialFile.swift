@@ -68,20 +68,51 @@ public struct CredentialFile: Sendable {
     public func credentials(forDomain domain: String) throws -> StoredCredentials? {
         let auths = try document()["auths"] as? [String: Any] ?? [:]
         let key = Self.key(forDomain: domain)
-        for candidate in [key, "https://" + domain, "http://" + domain, domain] {
-            guard let entry = auths[candidate] as? [String: Any] else { continue }
-            if let auth = entry["auth"] as? String, let data = Data(base64Encoded: auth) {
-                let text = String(decoding: data, as: UTF8.self)
-                guard let colon = text.firstIndex(of: ":") else {
-                    throw CredentialFileError.malformed(path: path, reason: "the auth of \(candidate) is not base64 of user:password")
-                }
-                return StoredCredentials(username: String(text[..<colon]), password: String(text[text.index(after: colon)...]))
-            }
-            if let user = entry["username"] as? String, let password = entry["password"] as? String {
-                return StoredCredentials(username: user, password: password)
-            }
+        for candidate in [key, "https://" + domain, "http://" + domain, domain] where auths[candidate] != nil {
+            if let found = try credentials(forKey: candidate) { return found }
         }
         return nil
+    }
+
+    /// The credentials stored under `key` in `auths` (an `auth` of base64 `user:password`, or the
+    /// separate fields).
+    func credentials(forKey key: String) throws -> StoredCredentials? {
+        let auths = try document()["auths"] as? [String: Any] ?? [:]
+        guard let entry = auths[key] as? [String: Any] else { return nil }
+        if let auth = entry["auth"] as? String, let data = Data(base64Encoded: auth) {
+            let text = String(decoding: data, as: UTF8.self)
+            guard let colon = text.firstIndex(of: ":") else {
+                throw CredentialFileError.malformed(path: path, reason: "the auth of \(key) is not base64 of user:password")
+            }
+            return StoredCredentials(username: String(text[..<colon]), password: String(text[text.index(after: colon)...]))
+        }
+        if let user = entry["username"] as? String, let password = entry["password"] as? String {
+            return StoredCredentials(username: user, password: password)
+        }
+        return nil
+    }
+
+    /// Every stored credential, by its key in `auths` (`localhost:5000`, `https://index.docker.io/v1/`).
+    public func allCredentials() throws -> [String: StoredCredentials] {
+        let auths = try document()["auths"] as? [String: Any] ?? [:]
+        var result: [String: StoredCredentials] = [:]
+        for key in auths.keys {
+            if let credentials = try credentials(forKey: key) { result[key] = credentials }
+        }
+        return result
+    }
+
+    /// The `X-Registry-Config` header of a build, as the docker CLI sends it: base64url of a JSON
+    /// object of every stored credential by server; nil when there are none.
+    public func registryConfigHeader() throws -> String? {
+        let all = try allCredentials()
+        guard !all.isEmpty else { return nil }
+        var object: [String: [String: String]] = [:]
+        for (key, credentials) in all {
+            object[key] = ["username": credentials.username, "password": credentials.password, "serveraddress": key]
+        }
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        return data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
     }
 
     /// Stores `credentials` for registry `domain`.

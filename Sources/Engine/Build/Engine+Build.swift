@@ -1,4 +1,5 @@
 import Build
+import Distribution
 import Foundation
 import ImageStore
 import OCI
@@ -11,10 +12,13 @@ public struct BuildRequest: Sendable {
     public var dockerfilePath: String
     /// The executor's options (the Dockerfile text is read from the context).
     public var options: BuildOptions
+    /// Credentials for pulling base images (`X-Registry-Config`).
+    public var registryAuths: RegistryAuthConfigs
 
     /// A request.
-    public init(contextArchive: String?, dockerfilePath: String, options: BuildOptions) {
+    public init(contextArchive: String?, dockerfilePath: String, options: BuildOptions, registryAuths: RegistryAuthConfigs = .init()) {
         self.contextArchive = contextArchive; self.dockerfilePath = dockerfilePath; self.options = options
+        self.registryAuths = registryAuths
     }
 }
 
@@ -49,7 +53,7 @@ extension Engine {
         if options.dockerfileName.isEmpty || options.dockerfileName == "Dockerfile" {
             options.dockerfileName = (name.hasPrefix(".dockerfile.") ? "Dockerfile" : name)
         }
-        let executor = BuildExecutor(worker: EngineBuildWorker(engine: self), context: context, options: options, progress: progress)
+        let executor = BuildExecutor(worker: EngineBuildWorker(engine: self, registryAuths: request.registryAuths, pullProgress: progress), context: context, options: options, progress: progress)
         let image = try await executor.build()
         clock.mark("steps")
         logger.debug("built \(image.id.encoded.prefix(12)): \(clock.report)")

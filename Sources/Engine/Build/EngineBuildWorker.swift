@@ -10,17 +10,72 @@ import OCI
 public struct EngineBuildWorker: BuildWorker {
     /// The engine doing the work.
     public let engine: Engine
+    /// Credentials for base-image pulls, by registry (`X-Registry-Config`).
+    public let registryAuths: RegistryAuthConfigs
+
+    /// Where base-image pulls report their progress (into the build's stream, as docker does).
+    public let pullProgress: (@Sendable (BuildProgress) async -> Void)?
 
     /// A worker over `engine`.
-    public init(engine: Engine) { self.engine = engine }
+    public init(engine: Engine, registryAuths: RegistryAuthConfigs = .init(),
+                pullProgress: (@Sendable (BuildProgress) async -> Void)? = nil) {
+        self.engine = engine
+        self.registryAuths = registryAuths
+        self.pullProgress = pullProgress
+    }
 
+    /// The image `reference` names: pulled first with `--pull`, and pulled when the store lacks it
+    /// (docker's legacy builder does the same), with the credentials sent for its registry.
     public func baseImage(_ reference: String, pull: Bool) async throws -> ResolvedImage {
-        if pull {
-            // `--pull`: the base image afresh from its registry (anonymous: the legacy build API's
-            // X-Registry-Config credentials are not used yet), then as usual from the store.
-            _ = try await engine.pull(reference, tag: nil, credentials: .anonymous, progress: { _ in })
-        }
+        if !pull, let found = try await local(reference) { return found }
+        try await pullBase(reference, missing: !pull)
         return try await engine.resolveImage(reference)
+    }
+
+    /// The image from the store; nil when it is not there and a registry could have it.
+    private func local(_ reference: String) async throws -> ResolvedImage? {
+        let result: Result<ResolvedImage, EngineError>
+        do { result = .success(try await engine.resolveImage(reference)) } catch { result = .failure(error) }
+        switch result {
+        case .success(let image): return image
+        case .failure(let error):
+            if error.kind == .notFound && Self.isPullable(reference) { return nil }
+            throw error
+        }
+    }
+
+    /// Pulls `reference` with the credentials for its registry. For a `missing` base the error
+    /// keeps docker's "No such image" first.
+    private func pullBase(_ reference: String, missing: Bool) async throws {
+        let domain = (try? ImageReference(parsing: reference))?.domain ?? "docker.io"
+        let credentials = registryAuths.credentials(forDomain: domain)
+        // The registry client reports synchronously; the events are forwarded in order and all of
+        // them before the step goes on.
+        let (events, continuation) = AsyncStream<ProgressEvent>.makeStream()
+        let report = pullProgress
+        let forwarding = Task {
+            for await event in events {
+                await report?(.pull(BuildPullStatus(id: event.id, status: event.status, hasDetail: event.detail != nil,
+                                                    current: event.detail?.current, total: event.detail?.total)))
+            }
+        }
+        do {
+            _ = try await engine.pull(reference, tag: nil, credentials: credentials, progress: { continuation.yield($0) })
+            continuation.finish()
+            await forwarding.value
+        } catch {
+            continuation.finish()
+            await forwarding.value
+            guard missing else { throw error }
+            let shown = (try? ImageStore.normalizedName(reference)).map(Engine.familiarName) ?? reference
+            throw EngineError(.notFound, "No such image: \(shown), and pulling it failed: \(error.message)")
+        }
+    }
+
+    /// A name a registry could have (not an image ID).
+    static func isPullable(_ reference: String) -> Bool {
+        !reference.hasPrefix("sha256:") && !(reference.count == 64 && reference.allSatisfy(\.isHexDigit))
+            && (try? ImageReference(parsing: reference)) != nil
     }
 
     public func run(_ request: BuildRunRequest, holder: String,
@@ -64,6 +119,15 @@ public struct EngineBuildWorker: BuildWorker {
     public func unmountView(_ path: String) async {
         let store = engine.images
         await Blocking.run { Self.unmountView(store, path) }
+    }
+
+    public func download(_ url: String, to path: String) async throws -> BuildDownload {
+        do {
+            let file = try await URLDownload.fetch(url, to: path)
+            return BuildDownload(digest: file.digest, lastModified: file.lastModified, contentDisposition: file.contentDisposition)
+        } catch {
+            throw BuildError(error.description)
+        }
     }
 
     public func cacheDirectory(_ id: String) async throws -> String {

@@ -1,4 +1,5 @@
 import Build
+import Distribution
 import DockerAPI
 import Engine
 import Foundation
@@ -25,6 +26,13 @@ struct BuildRoutes: Sendable {
         if let platform = request.string("platform"), !platform.isEmpty, !platform.hasPrefix("linux") {
             throw EngineError(.invalidParameter, "\"\(platform)\": this daemon builds linux images only")
         }
+        // Credentials for base-image pulls, as the docker CLI sends them.
+        let registryAuths: RegistryAuthConfigs
+        do {
+            registryAuths = try RegistryAuthConfigs(header: request.headers.first(name: "X-Registry-Config"))
+        } catch {
+            throw EngineError(.invalidParameter, error.description)
+        }
         let epoch = buildArgs["SOURCE_DATE_EPOCH"].flatMap { Int64($0) }
         let options = BuildOptions(
             dockerfile: "", dockerfileName: request.string("dockerfile") ?? "Dockerfile", tags: tags, buildArgs: buildArgs,
@@ -33,7 +41,8 @@ struct BuildRoutes: Sendable {
         let archive = try keepBody(request)
         let quiet = request.bool("q")
         let engine = self.engine
-        let buildRequest = BuildRequest(contextArchive: archive, dockerfilePath: request.string("dockerfile") ?? "Dockerfile", options: options)
+        let buildRequest = BuildRequest(contextArchive: archive, dockerfilePath: request.string("dockerfile") ?? "Dockerfile", options: options,
+                                          registryAuths: registryAuths)
         return .stream(.ok, contentType: "application/json") { writer in
             defer { if let archive { try? FileManager.default.removeItem(atPath: archive) } }
             let sink = MessageSink(writer: writer, quiet: quiet)
@@ -102,9 +111,17 @@ actor MessageSink {
         case .stream(let text):
             if quiet { return }
             message = JSONMessage(stream: text)
+        case .step(let mark, let text):
+            if quiet { return }
+            message = JSONMessage(stream: text, berthStep: BuildStepStatus(step: mark.number, total: mark.total, phase: mark.phase.rawValue,
+                                                                           name: mark.name))
         case .output(let bytes):
             if quiet { return }
             message = JSONMessage(stream: String(decoding: bytes, as: UTF8.self))
+        case .pull(let pull):
+            if quiet { return }
+            message = RegistryRoutes.message(ProgressEvent(id: pull.id, status: pull.status,
+                                                           detail: pull.hasDetail ? ProgressEvent.Detail(current: pull.current, total: pull.total) : nil))
         case .imageID(let id):
             message = JSONMessage(aux: JSONMessage.Aux(id: id))
         }
