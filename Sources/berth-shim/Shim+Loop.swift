@@ -84,6 +84,7 @@ extension Shim {
                     exitNanos = Sys.realtimeNanos()
                     phase = .draining
                     deadline = Sys.monotonicMillis() + Self.drainMillis
+                    ShimTrace.mark("reaped")
                 }
                 continue
             }
@@ -118,11 +119,13 @@ extension Shim {
         // Best effort: if the record cannot be written, waiters still hear the status.
         try? Sys.writeAtomically(dirFD: dirFD, dirPath: args.dir, name: Self.exitFile, Array("\(exitCode) \(exitNanos)\n".utf8))
         phase = .exited
+        ShimTrace.mark("exit recorded")
         server.finishAll(waitReply: exitLine)
         deadline = Sys.monotonicMillis() + Self.flushMillis
     }
 
     private func shutdown(status: Int32) -> Never {
+        ShimTrace.mark("shutdown")
         server.closeAll()
         unlinkat(dirFD, Self.controlSocket, 0)
         unlinkat(dirFD, Self.pidFile, 0)

@@ -47,7 +47,7 @@ func err(_ text: String) { try? FileDescriptorSink.stderr.write(text + "\n") }
 /// Connects to the daemon chosen by `-H` (passed on as `BERTH_HOST`) or the default.
 func connectClient() throws -> BerthClient {
     let address = try DaemonAddress.resolve(flag: nil)
-    return try BerthClient.connect(to: address)
+    return try earlyPing.client(for: address) ?? BerthClient.connect(to: address)
 }
 
 /// Runs `body` for each target like docker's multi-target commands: failures

@@ -24,5 +24,6 @@ while let first = arguments.first, first.hasPrefix("-"), first != "-" {
     }
 }
 if arguments.isEmpty { out(Berth.helpMessage()); exit(0) }
+let earlyPing = EarlyPing()
 
 exit(runBerth(arguments))

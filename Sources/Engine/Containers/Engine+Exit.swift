@@ -30,9 +30,11 @@ extension Engine {
         var clock = StepClock()
         let oom = code == 137 && Self.oomKilled(id)
         clock.mark("oom check")
-        await cleanupAfterExit(id)
+        // The runtime's cleanup and the network's are independent: side by side.
+        async let cleaned: Void = cleanupAfterExit(id)
         let networksLeft = attachedNetworkIDs(record)
         await tearDownNetworking(&record)
+        await cleaned
         clock.mark("runtime delete + unmount + network")
         record.state.status = .exited
         record.state.exitCode = code
@@ -63,12 +65,16 @@ extension Engine {
     func cleanupAfterExit(_ id: String) async {
         let shim = shimChildren.removeValue(forKey: id)
         let calls = RuntimeCalls(configuration: configuration)
-        await Blocking.run { [configuration] in
-            calls.delete(id)
+        // Runtime state and cgroups, the root's mount, and the shim: each on its own thread.
+        async let deleted: Void = Blocking.run { calls.delete(id) }
+        async let unmounted: Void = Blocking.run { [configuration] in
             try? ContainerRootFS.unmount(configuration.bundle(id) + "/rootfs", detachIfBusy: true)
+        }
+        await Blocking.run { [configuration] in
             if let shim { ChildProcess.waitFor(shim) }
             try? FileManager.default.removeItem(atPath: configuration.shimDirectory(id))
         }
+        _ = await (deleted, unmounted)
     }
 
     /// Kills and forgets a shim whose container never started.

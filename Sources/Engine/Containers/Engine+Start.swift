@@ -36,13 +36,14 @@ extension Engine {
         clock.mark("resolve image")
         var plan = NetworkPlan(namespace: .new)
         do {
-            try await runBlocking { [images] in
+            // The root's overlay mount and the network namespace are independent: side by side.
+            async let mounted: Void = runBlocking { [images] in
                 try images.remountRootFS(image: image, containerID: id, target: bundle + "/rootfs")
             }
-            clock.mark("mount rootfs")
-            try await copyUpVolumes(record, rootfs: bundle + "/rootfs")
             plan = try await setUpNetworking(&record)
-            clock.mark("network namespace")
+            try await mounted
+            clock.mark("mount rootfs + network namespace")
+            try await copyUpVolumes(record, rootfs: bundle + "/rootfs")
             let input = try await specInput(for: record, image: image, network: plan)
             clock.mark("spec input")
             var spec = try ContainerSpecBuilder.build(input)

@@ -13,7 +13,19 @@ public final class MetadataStore: Sendable {
     /// Opens (creating and migrating if needed) `root/berth.db`.
     public convenience init(root: String) throws {
         try StoreFS.makeDirectories(root)
-        try self.init(database: DatabasePool(path: root + "/berth.db"))
+        try self.init(database: DatabasePool(path: root + "/berth.db", configuration: Self.configuration))
+    }
+
+    /// WAL with synchronous=NORMAL: a commit is not fsynced (checkpoints are), so a container
+    /// start, exit and removal do not each wait for the disk (~0.3–0.7 ms apiece here). A
+    /// crash of the daemon loses nothing (the WAL is in the page cache); a power loss may roll
+    /// back the last transactions but never corrupts the database — SQLite's advice for WAL.
+    /// Blobs and layers are written and fsynced before any row refers to them, so a rolled-back
+    /// row leaves at most unreferenced content for gc.
+    public static var configuration: Configuration {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        return configuration
     }
 
     /// Uses an already open database (shared with the engine's own tables) and applies
