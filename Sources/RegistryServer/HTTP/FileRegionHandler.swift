@@ -22,10 +22,15 @@ final class FileRegionHandler: ChannelOutboundHandler, RemovableChannelHandler {
     static func arm(_ region: FileRegion, on channel: any Channel) async throws -> Bool {
         try await channel.eventLoop.submit {
             guard let handler = try? channel.pipeline.syncOperations.handler(type: FileRegionHandler.self) else { return false }
-            handler.disarm()
-            handler.armed = region
+            handler.arm(region)
             return true
         }.get()
+    }
+
+    /// Makes `region` the next empty body part (on the event loop); the handler now owns its file.
+    func arm(_ region: FileRegion) {
+        disarm()
+        armed = region
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
