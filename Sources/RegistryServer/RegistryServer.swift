@@ -31,7 +31,7 @@ public struct RegistryServer: Sendable {
             let tlsConfiguration = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
             server = try .tls(.http1(configuration: http1), tlsConfiguration: tlsConfiguration)
         } else {
-            // Plain HTTP: blob bodies go out with sendfile (see FileRegionHandler).
+            // Plain HTTP: blob bodies are streamed from their files on the event loop (see FileBodyHandler).
             server = HTTPServerBuilder { responder in
                 RegistryHTTP1Channel(base: HTTP1Channel(responder: responder, configuration: http1))
             }

@@ -5,8 +5,8 @@ import NIOHTTP1
 import Testing
 @testable import RegistryServer
 
-/// Blob bodies sent with sendfile (plain HTTP): whole, by range, concurrently, and the handler that
-/// puts the file's region in the body's place.
+/// Blob bodies streamed from their files by the connection's FileBodyHandler (plain HTTP): whole,
+/// by range, concurrently, and the handler itself.
 @Suite struct BlobDownloadTests {
     @Test func largeBlobComesBackWholeAndByRange() async throws {
         try await withRegistry { registry in
@@ -47,29 +47,43 @@ import Testing
         }
     }
 
-    @Test func handlerPutsTheRegionInPlaceOfTheEmptyPart() throws {
-        let path = NSTemporaryDirectory() + "region-" + UUID().uuidString
-        try Data(repeating: 7, count: 1000).write(to: URL(fileURLWithPath: path))
+    @Test func handlerStreamsTheFileInPlaceOfTheEmptyPartAndHoldsWhatFollows() throws {
+        let path = NSTemporaryDirectory() + "file-body-" + UUID().uuidString
+        let bytes = TestRegistry.randomBytes(700_000)
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
         defer { unlink(path) }
-        let handler = FileRegionHandler()
+        let handler = FileBodyHandler()
         let channel = EmbeddedChannel(handler: handler)
         let fd = open(path, O_RDONLY)
         try #require(fd >= 0)
-        let file = NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: fd)
-        handler.arm(FileRegion(fileHandle: file, readerIndex: 100, endIndex: 600))
+        handler.arm(.init(fd: fd, path: path, offset: 1000, end: 650_000))
         try channel.writeOutbound(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: .ok)))
-        try channel.writeOutbound(HTTPServerResponsePart.body(.byteBuffer(ByteBuffer())))
-        try channel.writeOutbound(HTTPServerResponsePart.end(nil))
         guard case .head = try channel.readOutbound(as: HTTPServerResponsePart.self) else { Issue.record("no head"); return }
-        guard case .body(.fileRegion(let region)) = try channel.readOutbound(as: HTTPServerResponsePart.self) else {
-            Issue.record("the empty part was not replaced by the region")
-            return
+        // The socket is full: nothing of the file goes out, and the end waits behind it.
+        channel.isWritable = false
+        let body = channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(ByteBuffer())))
+        let end = channel.writeAndFlush(HTTPServerResponsePart.end(nil))
+        #expect(try channel.readOutbound(as: HTTPServerResponsePart.self) == nil)
+        channel.isWritable = true
+        channel.pipeline.fireChannelWritabilityChanged()
+        // The body part's promise completes with the file's last chunk, the end's after it.
+        try body.wait()
+        try end.wait()
+        var received: [UInt8] = []
+        var ended = false
+        while let part = try channel.readOutbound(as: HTTPServerResponsePart.self) {
+            switch part {
+            case .body(.byteBuffer(let buffer)):
+                #expect(!ended)
+                received += buffer.readableBytesView
+            case .end: ended = true
+            default: Issue.record("unexpected part \(part)")
+            }
         }
-        #expect(region.readerIndex == 100)
-        #expect(region.endIndex == 600)
-        guard case .end = try channel.readOutbound(as: HTTPServerResponsePart.self) else { Issue.record("no end"); return }
-        // Once written, the handler closed the file.
-        #expect(!file.isOpen)
+        #expect(ended)
+        #expect(received == Array(bytes[1000..<650_000]))
+        // Sent: the handler closed the file.
+        #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(fd)")) != path)
         // Unarmed, an empty part passes as it is.
         try channel.writeOutbound(HTTPServerResponsePart.body(.byteBuffer(ByteBuffer())))
         guard case .body(.byteBuffer(let passed)) = try channel.readOutbound(as: HTTPServerResponsePart.self) else {
@@ -81,13 +95,15 @@ import Testing
     }
 
     @Test func closingAnArmedConnectionClosesTheFile() throws {
-        let handler = FileRegionHandler()
+        // A socket pair stands in for the file: once the handler closes its end, a send fails.
+        var ends: [Int32] = [0, 0]
+        try #require(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &ends) == 0)
+        defer { close(ends[1]) }
+        let handler = FileBodyHandler()
         let channel = EmbeddedChannel(handler: handler)
-        let fd = open("/dev/null", O_RDONLY)
-        try #require(fd >= 0)
-        let file = NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: fd)
-        handler.arm(FileRegion(fileHandle: file, readerIndex: 0, endIndex: 0))
+        handler.arm(.init(fd: ends[0], path: "socketpair", offset: 0, end: 10))
         _ = try channel.finish()
-        #expect(!file.isOpen)
+        var byte: UInt8 = 1
+        #expect(send(ends[1], &byte, 1, Int32(MSG_NOSIGNAL)) == -1)
     }
 }

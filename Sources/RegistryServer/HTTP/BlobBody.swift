@@ -5,34 +5,29 @@ import NIOCore
 /// The body of a blob download: a range of a file, put on the wire with as little work as possible.
 enum BlobBody {
     /// `length` bytes of the file at `path` from `offset`. On a connection with a
-    /// ``FileRegionHandler`` (plain HTTP) the kernel sends them with sendfile; otherwise (TLS) they
-    /// are read into buffers (``stream(fd:path:offset:length:writer:eventLoop:)``).
+    /// ``FileBodyHandler`` (plain HTTP) the handler streams them on the event loop; otherwise (TLS)
+    /// they are read here (``stream(fd:path:offset:length:writer:eventLoop:)``).
     static func make(path: String, offset: Int64, length: Int64, channel: (any Channel)?) -> ResponseBody {
         ResponseBody(contentLength: Int(length)) { writer in
             let fd = open(path, O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else { throw StorageError.system("open", path: path, errno: errno) }
             if let channel {
-                let region = FileRegion(fileHandle: NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: fd),
-                                        readerIndex: Int(offset), endIndex: Int(offset + length))
                 let armed: Bool
                 do {
-                    armed = try await FileRegionHandler.arm(region, on: channel)
+                    armed = try await FileBodyHandler.arm(.init(fd: fd, path: path, offset: offset, end: offset + length), on: channel)
                 } catch {
-                    try? region.fileHandle.close()
+                    close(fd)
                     throw error
                 }
                 if armed {
-                    // The empty part stands for the region (the handler now owns the file).
+                    // The empty part stands for the file (the handler now owns fd).
                     try await writer.write(ByteBuffer())
                     try await writer.finish(nil)
                     return
                 }
-                defer { try? region.fileHandle.close() }
-                try await stream(fd: fd, path: path, offset: offset, length: length, writer: &writer, eventLoop: channel.eventLoop)
-            } else {
-                defer { close(fd) }
-                try await stream(fd: fd, path: path, offset: offset, length: length, writer: &writer, eventLoop: nil)
             }
+            defer { close(fd) }
+            try await stream(fd: fd, path: path, offset: offset, length: length, writer: &writer, eventLoop: channel?.eventLoop)
             try await writer.finish(nil)
         }
     }
