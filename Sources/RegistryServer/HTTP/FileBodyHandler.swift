@@ -38,6 +38,8 @@ final class FileBodyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var flushHeld = false
     private var buffers: [ByteBuffer] = []
     private var turn = 0
+    /// Whether `send` is running (a flush inside it may report writability again).
+    private var inSend = false
 
     /// Hands a file range to the connection's handler, which then owns `fd`. False (and the caller
     /// keeps `fd`) when the connection has no such handler (TLS).
@@ -96,8 +98,13 @@ final class FileBodyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         for (_, promise) in pending { promise?.fail(ChannelError.ioOnClosedChannel) }
     }
 
-    /// Writes chunks while the channel takes them; finishes when the range is sent.
+    /// Writes chunks while the channel takes them; finishes when the range is sent. A flush can
+    /// report writability from inside the loop: that call returns at once and the loop, which checks
+    /// writability before every chunk, carries on (no recursion per chunk).
     private func send(context: ChannelHandlerContext) {
+        guard !inSend else { return }
+        inSend = true
+        var finished = false
         while let current = sending, context.channel.isWritable {
             var source = current.source
             let want = Int(min(Int64(Self.chunk), source.end - source.offset))
@@ -122,6 +129,7 @@ final class FileBodyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             } catch {
                 Glibc.close(source.fd)
                 sending = nil
+                inSend = false
                 current.promise?.fail(error)
                 context.close(promise: nil)
                 return
@@ -137,10 +145,12 @@ final class FileBodyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: last ? current.promise : nil)
             buffers[turn] = buffer
             if last {
-                release(context: context)
-                return
+                finished = true
+                break
             }
         }
+        inSend = false
+        if finished { release(context: context) }
     }
 
     /// Passes on the writes held while the file was sent.
