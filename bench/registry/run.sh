@@ -17,6 +17,7 @@ BIN=${BERTH_REGISTRY:-$REPO/.build/release/berth-registry}
 [ -x "$BIN" ] || { echo "build first: swift build -c release --product berth-registry" >&2; exit 1; }
 command -v skopeo >/dev/null || { echo "skopeo missing (scripts/setup)" >&2; exit 1; }
 command -v docker-registry >/dev/null || { echo "docker-registry missing (scripts/setup)" >&2; exit 1; }
+[ -x /usr/bin/time ] || { echo "/usr/bin/time missing (scripts/setup)" >&2; exit 1; }
 
 WORK=$(mktemp -d /var/tmp/berth-bench-registry.XXXXXX)
 BERTH_PID=""; REF_PID=""
