@@ -23,13 +23,18 @@ public struct RegistryServer: Sendable {
     /// Serves until cancelled (or SIGTERM/SIGINT when `handleSignals`); `onListening` gets the bound port.
     public func run(handleSignals: Bool = true, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let (host, port) = try config.hostAndPort()
-        var server: HTTPServerBuilder = .http1(configuration: .init(
-            additionalChannelHandlers: [ExpectContinueHandler()], idleTimeout: .seconds(300)))
+        let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [ExpectContinueHandler()], idleTimeout: .seconds(300))
+        let server: HTTPServerBuilder
         if let tls = config.tls {
             let chain = try NIOSSLCertificate.fromPEMFile(tls.cert).map { NIOSSLCertificateSource.certificate($0) }
             let key = try NIOSSLPrivateKey(file: tls.key, format: .pem)
             let tlsConfiguration = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
-            server = try .tls(server, tlsConfiguration: tlsConfiguration)
+            server = try .tls(.http1(configuration: http1), tlsConfiguration: tlsConfiguration)
+        } else {
+            // Plain HTTP: blob bodies are streamed from their files on the event loop (see FileBodyHandler).
+            server = HTTPServerBuilder { responder in
+                RegistryHTTP1Channel(base: HTTP1Channel(responder: responder, configuration: http1))
+            }
         }
         let app = Application(
             responder: RegistryResponder(registry: registry, logger: logger),

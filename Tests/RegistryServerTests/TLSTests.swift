@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import NIOCore
 import NIOSSL
 import Testing
 @testable import RegistryServer
@@ -28,6 +29,21 @@ private var opensslInstalled: Bool { FileManager.default.isExecutableFile(atPath
                 let response = try await client.execute(HTTPClientRequest(url: "https://127.0.0.1:\(registry.port)/v2/"), timeout: .seconds(10))
                 #expect(response.status.code == 200)
                 #expect(response.headers.first(name: "Docker-Distribution-API-Version") == "registry/2.0")
+                // Blob bodies are read into buffers under TLS (no sendfile): whole and by range.
+                let bytes = TestRegistry.randomBytes(700_000)
+                let digest = TestRegistry.sha256(bytes)
+                var push = HTTPClientRequest(url: "https://127.0.0.1:\(registry.port)/v2/t/blobs/uploads/?digest=\(digest)")
+                push.method = .POST
+                push.body = .bytes(ByteBuffer(bytes: bytes))
+                #expect(try await client.execute(push, timeout: .seconds(10)).status.code == 201)
+                let get = try await client.execute(HTTPClientRequest(url: "https://127.0.0.1:\(registry.port)/v2/t/blobs/\(digest)"),
+                                                   timeout: .seconds(10))
+                #expect(Array(try await get.body.collect(upTo: 8 << 20).readableBytesView) == bytes)
+                var range = HTTPClientRequest(url: "https://127.0.0.1:\(registry.port)/v2/t/blobs/\(digest)")
+                range.headers.add(name: "Range", value: "bytes=300000-")
+                let part = try await client.execute(range, timeout: .seconds(10))
+                #expect(part.status.code == 206)
+                #expect(Array(try await part.body.collect(upTo: 8 << 20).readableBytesView) == Array(bytes[300_000...]))
                 // Plain HTTP on the TLS port gets no API answer.
                 let plain = try? await registry.send(.GET, "/v2/")
                 #expect(plain?.status != 200)

@@ -7,11 +7,8 @@ import OCI
 extension Registry {
     /// `GET`/`HEAD /v2/<name>/blobs/<digest>`, with single-range `Range: bytes=a-b` (206, or 416).
     ///
-    /// The body is read from the file in 256 KiB chunks. After each chunk it waits for one turn of the
-    /// connection's event loop: the write it just handed over has then reached the channel, which
-    /// has updated its writability, so the next write waits for the socket. Without that turn the
-    /// reader runs ahead of the event loop and queues chunks in memory.
-    func getBlob(_ request: Request, name: String, digest text: String, head: Bool, eventLoop: (any EventLoop)?) throws -> Response {
+    /// The body is the file's bytes (``BlobBody``): sent with sendfile on plain connections.
+    func getBlob(_ request: Request, name: String, digest text: String, head: Bool, channel: (any Channel)?) throws -> Response {
         let digest = try Self.parseDigest(text)
         guard storage.repositoryHasBlob(name, digest), let size = storage.blobSize(digest) else {
             throw RegistryError(.blobUnknown, "blob unknown to registry", detail: digest.string)
@@ -41,41 +38,7 @@ extension Registry {
         let length = range.upperBound - range.lowerBound + 1
         headers[.contentLength] = String(length)
         if head { return Response(status: status, headers: headers, body: ResponseBody()) }
-        let path = storage.blobPath(digest)
-        let start = range.lowerBound
-        let body = ResponseBody(contentLength: Int(length)) { writer in
-            let fd = open(path, O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else { throw StorageError.system("open", path: path, errno: errno) }
-            defer { close(fd) }
-            var offset = start
-            let end = start + length
-            // Two buffers, alternately refilled: by the time one comes round again the channel has
-            // written it, so clear() finds its storage unshared and reuses it. A download holds two
-            // chunks, and the allocator sees no churn.
-            let chunk = Int(min(Int64(256 << 10), length))
-            var buffers = [ByteBufferAllocator().buffer(capacity: chunk), ByteBufferAllocator().buffer(capacity: chunk)]
-            var turn = 0
-            while offset < end {
-                let want = Int(min(Int64(chunk), end - offset))
-                var buffer = buffers[turn]
-                buffers[turn] = ByteBuffer()
-                buffer.clear()
-                let got = try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: want) { raw -> Int in
-                    while true {
-                        let count = pread(fd, raw.baseAddress!, want, off_t(offset))
-                        if count < 0 && errno == EINTR { continue }
-                        if count <= 0 { throw StorageError.system("read", path: path, errno: count < 0 ? errno : EIO) }
-                        return count
-                    }
-                }
-                offset += Int64(got)
-                try await writer.write(buffer)
-                if let eventLoop { try await eventLoop.submit {}.get() }
-                buffers[turn] = buffer
-                turn ^= 1
-            }
-            try await writer.finish(nil)
-        }
+        let body = BlobBody.make(path: storage.blobPath(digest), offset: range.lowerBound, length: length, channel: channel)
         return Response(status: status, headers: headers, body: body)
     }
 

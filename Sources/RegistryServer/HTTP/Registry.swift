@@ -29,16 +29,22 @@ public struct Registry: Sendable {
                             rules: config.access ?? AccessRule.defaults)
     }
 
-    /// What one request did, for the access log.
+    /// One request's connection, and what the request did (for the access log).
     final class Exchange: @unchecked Sendable {
+        /// The connection, when the request came through the server (blob bodies and uploads use its event loop).
+        let channel: (any Channel)?
         var user: String?
         var received: Int64 = 0
+
+        init(channel: (any Channel)? = nil) {
+            self.channel = channel
+        }
     }
 
     /// Answers one request; every error becomes the spec's JSON error body.
-    func respond(_ request: Request, exchange: Exchange, eventLoop: (any EventLoop)? = nil) async -> Response {
+    func respond(_ request: Request, exchange: Exchange) async -> Response {
         do {
-            return try await route(request, exchange: exchange, eventLoop: eventLoop)
+            return try await route(request, exchange: exchange)
         } catch let error as RegistryError {
             return Self.errorResponse(error, head: request.method == .head)
         } catch {
@@ -47,7 +53,7 @@ public struct Registry: Sendable {
         }
     }
 
-    private func route(_ request: Request, exchange: Exchange, eventLoop: (any EventLoop)?) async throws -> Response {
+    private func route(_ request: Request, exchange: Exchange) async throws -> Response {
         guard let route = Route(path: request.uri.path) else {
             throw RegistryError(.unsupported, "no such endpoint", detail: request.uri.path, status: .notFound)
         }
@@ -95,7 +101,7 @@ public struct Registry: Sendable {
             switch method {
             case .get, .head:
                 exchange.user = try await authorize(request, name, .pull)
-                return try getBlob(request, name: name, digest: digest, head: method == .head, eventLoop: eventLoop)
+                return try getBlob(request, name: name, digest: digest, head: method == .head, channel: exchange.channel)
             case .delete:
                 exchange.user = try await authorize(request, name, .delete)
                 return try deleteBlob(name: name, digest: digest)
@@ -178,8 +184,8 @@ public struct RegistryResponder: HTTPResponder {
 
     public func respond(to request: Request, context: Context) async throws -> Response {
         let start = ContinuousClock.now
-        let exchange = Registry.Exchange()
-        var response = await registry.respond(request, exchange: exchange, eventLoop: context.eventLoop)
+        let exchange = Registry.Exchange(channel: context.channel)
+        var response = await registry.respond(request, exchange: exchange)
         // distribution sends this on every answer, 401s included; clients use it to recognise a v2 registry.
         response.headers[.dockerDistributionAPIVersion] = "registry/2.0"
         let elapsed = ContinuousClock.now - start

@@ -1,17 +1,17 @@
 import Hummingbird
 import NIOCore
 
-/// The request context: Hummingbird's core storage plus the connection's channel, whose event loop
-/// paces blob downloads (see ``Registry/getBlob(_:name:digest:head:eventLoop:)``).
+/// The request context: Hummingbird's core storage plus the connection's channel, which blob
+/// downloads write to (see ``Registry/getBlob(_:name:digest:head:channel:)``).
 public struct RegistryRequestContext: RequestContext {
     /// Hummingbird's per-request storage.
     public var coreContext: CoreRequestContextStorage
-    /// The connection's event loop.
-    let eventLoop: any EventLoop
+    /// The connection.
+    let channel: any Channel
 
     /// Creates the context for a request on a connection.
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
-        eventLoop = source.channel.eventLoop
+        channel = source.channel
     }
 }

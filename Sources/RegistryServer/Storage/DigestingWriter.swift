@@ -34,6 +34,11 @@ struct DigestingWriter {
         defer { close(fd) }
         let start = length
         var flushedTo = length
+        // A body of known size gets its blocks in one extent up front (the file's size stays the
+        // bytes written): the page-cache writes then skip ext4's per-block delayed allocation.
+        if let limit, limit >= 1 << 20 {
+            _ = Self.preallocate?(fd, 1 /* FALLOC_FL_KEEP_SIZE */, off_t(start), off_t(limit))
+        }
         do {
             for try await buffer in body {
                 if let limit, length - start + Int64(buffer.readableBytes) > limit {
@@ -59,6 +64,10 @@ struct DigestingWriter {
             }
         } catch {
             ftruncate(fd, off_t(length))
+            // Give back blocks reserved for bytes that never came.
+            if let limit, limit >= 1 << 20 {
+                _ = Self.preallocate?(fd, 3 /* FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE */, off_t(length), off_t(start + limit - length))
+            }
             throw error
         }
         return length - start
@@ -68,6 +77,12 @@ struct DigestingWriter {
     private static let startWriteback: (@convention(c) (Int32, off_t, off_t, UInt32) -> Int32)? = {
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "sync_file_range") else { return nil }
         return unsafeBitCast(symbol, to: (@convention(c) (Int32, off_t, off_t, UInt32) -> Int32).self)
+    }()
+
+    /// `fallocate(2)`, looked up like `sync_file_range`.
+    private static let preallocate: (@convention(c) (Int32, Int32, off_t, off_t) -> Int32)? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "fallocate") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (Int32, Int32, off_t, off_t) -> Int32).self)
     }()
 
     /// The digest of the file with `algorithm`, from the running hash when it has one.
