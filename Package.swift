@@ -136,7 +136,8 @@ let package = Package(
         ),
         .executableTarget(
             name: "berth",
-            dependencies: ["Client", "DockerAPI", "Build", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Client", "DockerAPI", "Build", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                           .product(name: "Crypto", package: "swift-crypto")]
         ),
         // One per container: holds stdio/pty, writes the log, reaps, records the exit.
         // No Foundation, no NIO: it must stay under 4 MB resident.

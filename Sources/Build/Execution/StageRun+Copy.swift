@@ -34,7 +34,8 @@ extension StageRun {
         if fromStage {
             sourceDigest = "from:" + (other?.id.string ?? "scratch") + "\u{0}" + copy.sources.joined(separator: "\u{0}")
         } else {
-            let selection = CopySelection(sourceRoot: executor.context!, refuseEscape: true, excluded: excluded)
+            let selection = CopySelection(sourceRoot: executor.context!, refuseEscape: true, excluded: excluded,
+                                          knownDigests: executor.contextDigests)
             sourceDigest = try selection.digest(sources: copy.sources, withOwners: false)
         }
         let key = BuildExecutor.cacheKey(parent: parentID, parts: [step.cacheKey, sourceDigest])

@@ -1,0 +1,97 @@
+import Client
+import Crypto
+import DockerAPI
+import Foundation
+import Glibc
+
+/// `berth build`'s incremental context transfer (docs/builder.md): the context is listed (the
+/// same `.dockerignore` rules as the tar), berthd says which files its synced copy lacks, and only
+/// those are sent before the build starts from the copy. Daemons without the endpoint (dockerd)
+/// get the tar instead.
+struct BuildContextSync {
+    let source: BuildContextSource
+    /// The listing, parents first.
+    let entries: [BuildContextEntry]
+    /// The Dockerfile's text when it lies outside the context.
+    let externalDockerfile: String?
+
+    /// Lists the context.
+    static func make(_ source: BuildContextSource) throws -> BuildContextSync {
+        var entries: [BuildContextEntry] = []
+        for item in source.items() {
+            let st = item.info
+            let kind: BuildContextEntry.Kind
+            var link: String?
+            switch st.st_mode & S_IFMT {
+            case S_IFREG: kind = .file
+            case S_IFDIR: kind = .dir
+            case S_IFIFO: kind = .fifo
+            case S_IFLNK:
+                kind = .symlink
+                link = Self.readLink(item.path)
+            default: continue  // sockets and devices are not sent
+            }
+            entries.append(BuildContextEntry(
+                path: item.relative, type: kind, mode: UInt32(st.st_mode & 0o7777), uid: st.st_uid, gid: st.st_gid,
+                size: kind == .file ? Int64(st.st_size) : 0,
+                mtime: Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec),
+                ctime: Int64(st.st_ctim.tv_sec) * 1_000_000_000 + Int64(st.st_ctim.tv_nsec),
+                inode: UInt64(st.st_ino), link: link))
+        }
+        var external: String?
+        if !source.inside {
+            guard let data = FileManager.default.contents(atPath: source.dockerfilePath) else {
+                throw CLIExit(1, "unable to prepare context: cannot read \(source.dockerfilePath)")
+            }
+            external = String(decoding: data, as: UTF8.self)
+        }
+        return BuildContextSync(source: source, entries: entries, externalDockerfile: external)
+    }
+
+    /// The context's key on the daemon: stable for one directory of one host (buildkit's shared key).
+    var key: String {
+        var name = [CChar](repeating: 0, count: 256)
+        gethostname(&name, name.count)
+        let host = String(cString: name)
+        let digest = SHA256.hash(data: Array("berth-context-v1\u{0}\(host)\u{0}\(source.root)".utf8))
+        return digest.map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Syncs and starts the build; nil when the daemon has no such endpoint. A daemon whose copy
+    /// changed between the sync and the upload (another build of this context) answers 409: sync again.
+    func start(_ client: BerthClient, query: [(String, String?)]) throws -> HTTPResponse? {
+        signal(SIGPIPE, SIG_IGN)
+        let key = self.key
+        let byPath = Dictionary(entries.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+        var attempt = 0
+        while true {
+            attempt += 1
+            let needs: BuildContextNeeds
+            do { needs = try client.syncBuildContext(key: key, listing: BuildContextListing(entries: entries)) } catch let error as ClientError {
+                if error.isNotFound { return nil }
+                throw error
+            }
+            let files = needs.need.compactMap { path in
+                byPath[path].map { HTTPRequest.FilePart(path: source.root + "/" + path, size: $0.size, mtime: $0.mtime) }
+            }
+            guard files.count == needs.need.count else { throw CLIExit(1, "the daemon asked for files the context does not list") }
+            let upload = BuildContextUpload(entries: entries, sent: needs.need, dockerfile: externalDockerfile)
+            do {
+                let response = try client.build(contextKey: key, upload: upload, files: files, query: query)
+                if getenv("BERTH_DEBUG") != nil {
+                    err("build context \(key.prefix(12)): \(entries.count) entries, \(files.count) files sent (\(files.reduce(0) { $0 + $1.size }) bytes)")
+                }
+                return response
+            } catch let error as ClientError where error.status == 409 && attempt < 3 {
+                continue
+            }
+        }
+    }
+
+    private static func readLink(_ path: String) -> String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let n = readlink(path, &buffer, buffer.count - 1)
+        guard n >= 0 else { return "" }
+        return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
