@@ -14,9 +14,12 @@ struct BuildContextSync {
     let entries: [BuildContextEntry]
     /// The Dockerfile's text when it lies outside the context.
     let externalDockerfile: String?
+    /// How long the listing took (ns).
+    var listing: UInt64 = 0
 
     /// Lists the context.
     static func make(_ source: BuildContextSource) throws -> BuildContextSync {
+        let started = DispatchTime.now().uptimeNanoseconds
         var entries: [BuildContextEntry] = []
         for item in source.items() {
             let st = item.info
@@ -45,22 +48,26 @@ struct BuildContextSync {
             }
             external = String(decoding: data, as: UTF8.self)
         }
-        return BuildContextSync(source: source, entries: entries, externalDockerfile: external)
+        return BuildContextSync(source: source, entries: entries, externalDockerfile: external,
+                                listing: DispatchTime.now().uptimeNanoseconds - started)
     }
 
     /// The context's key on the daemon: stable for one directory of one host (buildkit's shared key).
     var key: String {
-        var name = [CChar](repeating: 0, count: 256)
-        gethostname(&name, name.count)
-        let host = String(cString: name)
+        var name = [UInt8](repeating: 0, count: 256)
+        gethostname(&name, name.count - 1)
+        let host = String(decoding: name.prefix { $0 != 0 }, as: UTF8.self)
         let digest = SHA256.hash(data: Array("berth-context-v1\u{0}\(host)\u{0}\(source.root)".utf8))
-        return digest.map { String(format: "%02x", $0) }.joined()
+        // Not String(format:): its first use costs milliseconds of Foundation set-up in a short-lived CLI.
+        let hex = Array("0123456789abcdef".utf8)
+        return String(decoding: digest.flatMap { [hex[Int($0 >> 4)], hex[Int($0 & 0xf)]] }, as: UTF8.self)
     }
 
     /// Syncs and starts the build; nil when the daemon has no such endpoint. A daemon whose copy
     /// changed between the sync and the upload (another build of this context) answers 409: sync again.
     func start(_ client: BerthClient, query: [(String, String?)]) throws -> HTTPResponse? {
         signal(SIGPIPE, SIG_IGN)
+        var clock = CLIClock()
         let key = self.key
         let byPath = Dictionary(entries.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
         var attempt = 0
@@ -71,6 +78,7 @@ struct BuildContextSync {
                 if error.isNotFound { return nil }
                 throw error
             }
+            clock.mark("sync")
             let files = needs.need.compactMap { path in
                 byPath[path].map { HTTPRequest.FilePart(path: source.root + "/" + path, size: $0.size, mtime: $0.mtime) }
             }
@@ -78,8 +86,9 @@ struct BuildContextSync {
             let upload = BuildContextUpload(entries: entries, sent: needs.need, dockerfile: externalDockerfile)
             do {
                 let response = try client.build(contextKey: key, upload: upload, files: files, query: query)
+                clock.mark("upload")
                 if getenv("BERTH_DEBUG") != nil {
-                    err("build context \(key.prefix(12)): \(entries.count) entries, \(files.count) files sent (\(files.reduce(0) { $0 + $1.size }) bytes)")
+                    err("build context \(key.prefix(12)): \(entries.count) entries, \(files.count) files sent (\(files.reduce(0) { $0 + $1.size }) bytes); list \(listing / 1_000_000).\(listing / 100_000 % 10) ms, \(clock.report)")
                 }
                 return response
             } catch let error as ClientError where error.status == 409 && attempt < 3 {
@@ -93,5 +102,21 @@ struct BuildContextSync {
         let n = readlink(path, &buffer, buffer.count - 1)
         guard n >= 0 else { return "" }
         return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
+
+/// Milliseconds between the marks of a command (`-D`/`BERTH_DEBUG` prints them).
+struct CLIClock {
+    private var last = DispatchTime.now().uptimeNanoseconds
+    private var marks: [(String, UInt64)] = []
+
+    mutating func mark(_ step: String) {
+        let now = DispatchTime.now().uptimeNanoseconds
+        marks.append((step, now - last))
+        last = now
+    }
+
+    var report: String {
+        marks.map { "\($0.0) \($0.1 / 1_000_000).\($0.1 / 100_000 % 10) ms" }.joined(separator: ", ")
     }
 }

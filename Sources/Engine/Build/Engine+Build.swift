@@ -66,6 +66,8 @@ extension Engine {
                                      contextDigests: request.synced?.digests ?? ContextDigests(), progress: progress)
         let image = try await executor.build()
         clock.mark("steps")
+        try? store.removeTree(context)
+        clock.mark("remove context")
         logger.debug("built \(image.id.encoded.prefix(12)): \(clock.report)")
         await publish(type: "image", action: "build", id: image.id.string)
         return image

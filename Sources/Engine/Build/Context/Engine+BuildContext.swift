@@ -35,23 +35,28 @@ extension Engine {
         let store = images
         let tree = contexts.tree(key)
         do {
-            let (prepared, changed) = try await contexts.withLock(key) {
+            let (prepared, changed, report) = try await contexts.withLock(key) {
                 try await Blocking.run {
+                    var clock = StepClock()
                     let reader = try ContextUploadReader(body)
                     let line = try reader.headerLine(limit: 256 << 20)
                     let upload: BuildContextUpload
                     do { upload = try JSONDecoder().decode(BuildContextUpload.self, from: Data(line)) } catch {
                         throw BuildContextError.invalid("the upload's header is not valid JSON: \(error)")
                     }
+                    clock.mark("header (\(upload.entries.count) entries)")
                     let (index, changed) = try tree.apply(upload, reader: reader)
+                    clock.mark("apply (\(upload.sent.count) files received)")
                     let view = try store.makeStepDirectory()
                     do { try tree.snapshot(index, into: view) } catch {
                         try? store.removeTree(view)
                         throw error
                     }
-                    return (SyncedBuildContext(directory: view, digests: index.digests, dockerfile: upload.dockerfile), changed)
+                    clock.mark("view")
+                    return (SyncedBuildContext(directory: view, digests: index.digests, dockerfile: upload.dockerfile), changed, clock.report)
                 }
             }
+            logger.debug("build context \(key.prefix(12)): \(report)")
             if changed { await contexts.evict() }
             return prepared
         } catch let error as BuildContextError {
