@@ -63,38 +63,38 @@ struct BuildContextSync {
         return String(decoding: digest.flatMap { [hex[Int($0 >> 4)], hex[Int($0 & 0xf)]] }, as: UTF8.self)
     }
 
-    /// Syncs and starts the build; nil when the daemon has no such endpoint. A daemon whose copy
-    /// changed between the sync and the upload (another build of this context) answers 409: sync again.
+    /// Starts the build from the daemon's synced copy; nil when the daemon has no such endpoint.
+    /// The listing goes first with no files (an unchanged context needs nothing more); a daemon
+    /// whose copy lacks files answers 409 with their paths, and they are sent with the listing again.
     func start(_ client: BerthClient, query: [(String, String?)]) throws -> HTTPResponse? {
         signal(SIGPIPE, SIG_IGN)
         var clock = CLIClock()
         let key = self.key
         let byPath = Dictionary(entries.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
-        var attempt = 0
-        while true {
-            attempt += 1
-            let needs: BuildContextNeeds
-            do { needs = try client.syncBuildContext(key: key, listing: BuildContextListing(entries: entries)) } catch let error as ClientError {
+        var sent: [String] = []
+        for attempt in 1...4 {
+            let files = try sent.map { path in
+                guard let entry = byPath[path] else { throw CLIExit(1, "the daemon asked for \(path), which the context does not list") }
+                return HTTPRequest.FilePart(path: source.root + "/" + path, size: entry.size, mtime: entry.mtime)
+            }
+            let upload = BuildContextUpload(entries: entries, sent: sent, dockerfile: externalDockerfile)
+            let answer: BerthClient.ContextBuildAnswer
+            do { answer = try client.build(contextKey: key, upload: upload, files: files, query: query) } catch let error as ClientError {
                 if error.isNotFound { return nil }
                 throw error
             }
-            clock.mark("sync")
-            let files = needs.need.compactMap { path in
-                byPath[path].map { HTTPRequest.FilePart(path: source.root + "/" + path, size: $0.size, mtime: $0.mtime) }
-            }
-            guard files.count == needs.need.count else { throw CLIExit(1, "the daemon asked for files the context does not list") }
-            let upload = BuildContextUpload(entries: entries, sent: needs.need, dockerfile: externalDockerfile)
-            do {
-                let response = try client.build(contextKey: key, upload: upload, files: files, query: query)
-                clock.mark("upload")
+            clock.mark("upload \(attempt)")
+            switch answer {
+            case .started(let response):
                 if getenv("BERTH_DEBUG") != nil {
                     err("build context \(key.prefix(12)): \(entries.count) entries, \(files.count) files sent (\(files.reduce(0) { $0 + $1.size }) bytes); list \(listing / 1_000_000).\(listing / 100_000 % 10) ms, \(clock.report)")
                 }
                 return response
-            } catch let error as ClientError where error.status == 409 && attempt < 3 {
-                continue
+            case .needs(let paths):
+                sent = paths  // another build may change the copy in between: then it asks again
             }
         }
+        throw CLIExit(1, "the daemon's copy of the build context kept changing (another build of this directory?): try again")
     }
 
     private static func readLink(_ path: String) -> String {

@@ -9,13 +9,29 @@ extension BerthClient {
         return try Self.decodeBody(BuildContextNeeds.self, try response.body.readAll(), what: "build context sync")
     }
 
+    /// What `POST /build/contexts/{key}/build` answered.
+    public enum ContextBuildAnswer {
+        /// The build started: docker's JSON messages stream as from `POST /build`.
+        case started(HTTPResponse)
+        /// 409: the daemon's copy lacks these files, which the upload did not carry.
+        case needs([String])
+    }
+
     /// `POST /build/contexts/{key}/build`: the upload header, then `files` (those `upload.sent`
-    /// names, in that order); the answer streams docker's JSON messages as `POST /build` does.
-    /// A 409 means the daemon's copy changed since the sync: sync again.
+    /// names, in that order).
     public func build(contextKey key: String, upload: BuildContextUpload, files: [HTTPRequest.FilePart],
-                      query: [(String, String?)]) throws -> HTTPResponse {
+                      query: [(String, String?)]) throws -> ContextBuildAnswer {
         let head = Array(try JSONEncoder().encode(upload)) + [0x0a]
-        return try send("POST", "/build/contexts/\(key)/build", query: query, body: .parts(head: head, files: files),
-                        headers: [("Content-Type", "application/vnd.berth.context-upload")])
+        let request = HTTPRequest(method: "POST", target: target("/build/contexts/\(key)/build", query),
+                                  headers: [("Content-Type", "application/vnd.berth.context-upload")],
+                                  body: .parts(head: head, files: files))
+        let response = try UnixHTTPConnection(address: address, request: request).response()
+        if response.status == 409 {
+            let body = try response.body.readAll()
+            if let needs = try? JSONDecoder().decode(BuildContextNeeds.self, from: Data(body)) { return .needs(needs.need) }
+            throw Self.error(status: 409, body: body)
+        }
+        try Self.check(response)
+        return .started(response)
     }
 }

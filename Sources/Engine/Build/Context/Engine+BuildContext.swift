@@ -26,10 +26,17 @@ extension Engine {
         return index.needs(listing.entries)
     }
 
+    /// What an upload led to: a view to build from, or the files the copy lacks that it did not carry.
+    public enum SyncedContextOutcome: Sendable {
+        case ready(SyncedBuildContext)
+        case needs([String])
+    }
+
     /// The first half of `POST /build/contexts/{key}/build`: under the key's lock, applies the upload
     /// (`body`: the header line and the sent files) to the synced copy, then hard-links a view of it
-    /// for the build. A conflict (`409`) means the copy lacks files the upload does not carry.
-    nonisolated public func prepareSyncedContext(key: String, body: BuildContextBody) async throws(EngineError) -> SyncedBuildContext {
+    /// for the build. When the copy lacks files the upload does not carry, nothing changes and
+    /// those files are returned (the API answers 409 with them; the client sends them).
+    nonisolated public func prepareSyncedContext(key: String, body: BuildContextBody) async throws(EngineError) -> SyncedContextOutcome {
         guard BuildContextStore.isValidKey(key) else { throw EngineError(.invalidParameter, "invalid build context key \"\(key)\"") }
         let contexts = buildContexts
         let store = images
@@ -58,10 +65,10 @@ extension Engine {
             }
             logger.debug("build context \(key.prefix(12)): \(report)")
             if changed { await contexts.evict() }
-            return prepared
+            return .ready(prepared)
         } catch let error as BuildContextError {
             switch error {
-            case .stale: throw EngineError(.conflict, error.description)
+            case .stale(let missing): return .needs(missing)
             case .invalid: throw EngineError(.invalidParameter, error.description)
             case .system: throw EngineError.system("syncing the build context: \(error)")
             }
