@@ -66,11 +66,13 @@ let package = Package(
         // Container networking: network definitions, CNI conflists and plugin calls (spec 1.0),
         // network namespaces, IPAM leases, published ports, hosts/resolv.conf files.
         .target(name: "Networking", dependencies: ["OCI", "CRuntime", .product(name: "Logging", package: "swift-log")]),
-        // Dockerfile parser (AST with lines), variable expansion, .dockerignore, build planner,
-        // cache and executor (RUN steps go through a protocol the engine implements).
+        // The builder's pure half: Dockerfile parser (AST with lines), variable expansion, typed
+        // instructions, stages and the plan, config effects, .dockerignore. No I/O beyond reading text.
+        .target(name: "DockerfileCore", dependencies: ["OCI"]),
+        // The build cache and executor (RUN steps go through a protocol the engine implements).
         .target(
             name: "Build",
-            dependencies: ["OCI", "ImageStore", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["DockerfileCore", "OCI", "ImageStore", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // Registry client: auth challenges, pull/push with progress, credentials.
         .target(
@@ -136,7 +138,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "berth",
-            dependencies: ["Client", "DockerAPI", "Build", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            dependencies: ["Client", "DockerAPI", "DockerfileCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Crypto", package: "swift-crypto")]
         ),
         // One per container: holds stdio/pty, writes the log, reaps, records the exit.
@@ -157,7 +159,7 @@ let package = Package(
         .testTarget(name: "ClientTests", dependencies: ["Client", "DockerAPI"]),
         .testTarget(name: "EngineAPITests", dependencies: ["EngineAPI", "Engine", "DockerAPI"]),
         .testTarget(name: "NetworkingTests", dependencies: ["Networking", "OCI"]),
-        .testTarget(name: "BuildTests", dependencies: ["Build", "OCI"]),
+        .testTarget(name: "BuildTests", dependencies: ["Build", "DockerfileCore", "OCI"]),
         .testTarget(name: "DistributionTests", dependencies: ["Distribution", "OCI"]),
         .testTarget(
             name: "RegistryServerTests",

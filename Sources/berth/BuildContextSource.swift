@@ -1,4 +1,4 @@
-import Build
+import DockerfileCore
 import Foundation
 import Glibc
 

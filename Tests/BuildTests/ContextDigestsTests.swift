@@ -3,6 +3,7 @@ import Glibc
 import Testing
 
 @testable import Build
+@testable import DockerfileCore
 
 @Suite struct ContextDigestsTests {
     private func key(_ path: String) -> ContextDigests.FileKey {
