@@ -66,11 +66,13 @@ let package = Package(
         // Container networking: network definitions, CNI conflists and plugin calls (spec 1.0),
         // network namespaces, IPAM leases, published ports, hosts/resolv.conf files.
         .target(name: "Networking", dependencies: ["OCI", "CRuntime", .product(name: "Logging", package: "swift-log")]),
-        // Dockerfile parser (AST with lines), variable expansion, .dockerignore, build planner,
-        // cache and executor (RUN steps go through a protocol the engine implements).
+        // The builder's pure half: Dockerfile parser (AST with lines), variable expansion, typed
+        // instructions, stages and the plan, config effects, .dockerignore. No I/O beyond reading text.
+        .target(name: "DockerfileCore", dependencies: ["OCI"]),
+        // The build cache and executor (RUN steps go through a protocol the engine implements).
         .target(
             name: "Build",
-            dependencies: ["OCI", "ImageStore", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["DockerfileCore", "OCI", "ImageStore", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // Registry client: auth challenges, pull/push with progress, credentials.
         .target(
@@ -136,7 +138,8 @@ let package = Package(
         ),
         .executableTarget(
             name: "berth",
-            dependencies: ["Client", "DockerAPI", "Build", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Client", "DockerAPI", "DockerfileCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                           .product(name: "Crypto", package: "swift-crypto")],
             // Every `berth run` pays the CLI's start: with the Swift libraries linked in, the
             // dynamic loader no longer resolves ~30 shared objects' symbols (~6 ms per invocation).
             linkerSettings: [.unsafeFlags(["-static-stdlib", "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "-lCoreFoundation", "-Xlinker", "-l_FoundationICU", "-Xlinker", "-l_FoundationCShims", "-Xlinker", "-l_FoundationCollections", "-Xlinker", "-lswiftSynchronization"])]
@@ -159,7 +162,7 @@ let package = Package(
         .testTarget(name: "ClientTests", dependencies: ["Client", "DockerAPI"]),
         .testTarget(name: "EngineAPITests", dependencies: ["EngineAPI", "Engine", "DockerAPI"]),
         .testTarget(name: "NetworkingTests", dependencies: ["Networking", "OCI"]),
-        .testTarget(name: "BuildTests", dependencies: ["Build", "OCI"]),
+        .testTarget(name: "BuildTests", dependencies: ["Build", "DockerfileCore", "OCI"]),
         .testTarget(name: "DistributionTests", dependencies: ["Distribution", "OCI"]),
         .testTarget(
             name: "RegistryServerTests",

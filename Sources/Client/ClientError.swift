@@ -14,6 +14,8 @@ public enum ClientError: Error, Sendable, CustomStringConvertible {
     case decoding(String, underlying: String)
     /// A JSON-message stream (pull, push) ended with this error; docker prints it as it is.
     case stream(String)
+    /// A file of a build context changed between its listing and its upload.
+    case changedWhileSending(String)
 
     public var description: String {
         switch self {
@@ -31,6 +33,8 @@ public enum ClientError: Error, Sendable, CustomStringConvertible {
             return "cannot decode the daemon's \(what): \(underlying)"
         case .stream(let message):
             return message
+        case .changedWhileSending(let path):
+            return "\(path) changed while the build context was being sent"
         }
     }
 

@@ -18,6 +18,8 @@ public actor Engine {
     let database: EngineDatabase
     /// The build cache (its own table in `berth.db`).
     public nonisolated let buildCache: BuildCacheStore
+    /// The build contexts `berth build` keeps in sync (`root/build/contexts`).
+    public nonisolated let buildContexts: BuildContextStore
     let logger: Logger
     let watcher = ShimWatcher()
 
@@ -62,6 +64,7 @@ public actor Engine {
         registry = RegistryService(configuration: configuration.registries, root: configuration.root)
         database = try EngineDatabase(pool: images.metadata.database)
         buildCache = try BuildCacheStore(pool: images.metadata.database)
+        buildContexts = BuildContextStore(directory: configuration.root + "/build/contexts")
         images.cleanBuildLeftovers()
         for record in try database.allContainers() { containers[record.id] = record }
         for volume in try database.allVolumes() { volumes[volume.name] = volume }

@@ -15,7 +15,7 @@ struct Berth: ParsableCommand {
             ExportCommand.self, CommitCommand.self, PsCommand.self, ImagesCommand.self, ImageGroup.self,
             TagCommand.self, RmiCommand.self, LoadCommand.self, SaveCommand.self, ImportCommand.self,
             HistoryCommand.self, SystemGroup.self, InfoCommand.self, VersionCommand.self, VolumeGroup.self,
-            ContainerGroup.self, NetworkGroup.self, DockerfileGroup.self, BuildCommand.self,
+            ContainerGroup.self, NetworkGroup.self, DockerfileGroup.self, BuildCommand.self, BuilderGroup.self,
             PullCommand.self, PushCommand.self, LoginCommand.self, LogoutCommand.self,
         ]
     )

@@ -3,8 +3,8 @@ import Client
 import DockerAPI
 import Foundation
 
-/// `berth build`: sends the context (with .dockerignore applied) to berthd's legacy build API and
-/// shows the steps, cache hits and RUN output as docker's legacy builder prints them.
+/// `berth build`: syncs the context (with .dockerignore applied) with berthd, or sends it as a tar
+/// to docker's legacy build API, and shows the steps, cache hits and RUN output as docker's legacy builder prints them.
 struct BuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "build", abstract: "Build an image from a Dockerfile", usage: "berth build [OPTIONS] PATH")
@@ -41,24 +41,31 @@ struct BuildCommand: ParsableCommand {
             let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
             labels[parts[0]] = parts.count == 2 ? parts[1] : ""
         }
-        let archive = try BuildContextArchive.make(context: path, dockerfile: file)
+        let source = try BuildContextSource.resolve(context: path, dockerfile: file)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         var query: [(String, String?)] = tag.map { ("t", $0) }
-        query += [("dockerfile", archive.dockerfile),
-                  ("buildargs", args.isEmpty ? nil : String(decoding: try encoder.encode(args), as: UTF8.self)),
+        query += [("buildargs", args.isEmpty ? nil : String(decoding: try encoder.encode(args), as: UTF8.self)),
                   ("labels", labels.isEmpty ? nil : String(decoding: try encoder.encode(labels), as: UTF8.self)),
                   ("target", target), ("nocache", noCache ? "1" : nil), ("pull", pull ? "1" : nil),
                   ("q", quiet ? "1" : nil), ("rm", "1"), ("networkmode", network)]
         let client = try connectClient()
         let registryConfig = try buildRegistryConfig()
+        // berthd keeps a synced copy of the context and is sent only what changed; others get the tar.
+        let sync = try BuildContextSync.make(source)
         let response: HTTPResponse
-        do {
-            response = try client.build(fd: archive.fd, query: query, registryConfig: registryConfig)
-            try archive.finish()
-        } catch {
-            try? archive.finish()
-            throw error
+        if let synced = try sync.start(client, query: query + [("dockerfile", source.relativeDockerfile ?? "Dockerfile")],
+                                       registryConfig: registryConfig) {
+            response = synced
+        } else {
+            let archive = try BuildContextArchive.make(context: path, dockerfile: file)
+            do {
+                response = try client.build(fd: archive.fd, query: query + [("dockerfile", archive.dockerfile)], registryConfig: registryConfig)
+                try archive.finish()
+            } catch {
+                try? archive.finish()
+                throw error
+            }
         }
         let mode = BuildProgressMode.resolve(progress, quiet: quiet, stderrIsTerminal: isatty(2) == 1)
         let imageID = try showBuildStream(response.body, mode: mode)

@@ -1,4 +1,4 @@
-import Build
+import DockerfileCore
 import Foundation
 import Glibc
 
@@ -18,30 +18,13 @@ struct BuildContextArchive {
 
     /// Walks `context` and starts tar (GNU tar, fed the list of paths to include).
     static func make(context: String, dockerfile: String?) throws -> BuildContextArchive {
-        let root = URL(fileURLWithPath: context).standardizedFileURL.path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw CLIExit(1, "unable to prepare context: path \"\(context)\" not found")
-        }
-        let dockerfilePath = URL(fileURLWithPath: dockerfile ?? (root + "/Dockerfile"),
-                                 relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL.path
-        guard FileManager.default.fileExists(atPath: dockerfilePath) else {
-            throw CLIExit(1, "unable to prepare context: unable to evaluate symlinks in Dockerfile path: lstat \(dockerfilePath): no such file or directory")
-        }
-        let inside = dockerfilePath.hasPrefix(root + "/")
-        let relativeDockerfile = inside ? String(dockerfilePath.dropFirst(root.count + 1)) : ".dockerfile." + randomHex()
-        var ignoreText: String?
-        for candidate in DockerIgnore.candidateFiles(dockerfile: inside ? relativeDockerfile : "Dockerfile") {
-            let path = candidate.hasSuffix(".dockerignore") && candidate != ".dockerignore" && !inside
-                ? dockerfilePath + ".dockerignore" : root + "/" + candidate
-            if let text = try? String(contentsOfFile: path, encoding: .utf8) { ignoreText = text; break }
-        }
-        let ignore: DockerIgnore
-        do { ignore = try DockerIgnore.forContext(ignoreFile: ignoreText, dockerfile: relativeDockerfile) } catch {
-            throw CLIExit(1, "error checking context: \(error)")
-        }
+        let source = try BuildContextSource.resolve(context: context, dockerfile: dockerfile)
+        let root = source.root
+        let inside = source.inside
+        let dockerfilePath = source.dockerfilePath
+        let relativeDockerfile = source.relativeDockerfile ?? ".dockerfile." + randomHex()
         var list: [UInt8] = []
-        walk(root, relative: "", ignore: ignore, into: &list)
+        for item in source.items() where !item.excluded { list += Array(item.relative.utf8) + [0] }
         let scratch = NSTemporaryDirectory() + "berth-build-" + randomHex()
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         try Data(list).write(to: URL(fileURLWithPath: scratch + "/list"))
@@ -70,24 +53,6 @@ struct BuildContextArchive {
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             throw CLIExit(1, "archiving the build context: \(String(decoding: message, as: UTF8.self))")
-        }
-    }
-
-    /// Appends the NUL-terminated relative paths to include, directories before their contents.
-    private static func walk(_ directory: String, relative: String, ignore: DockerIgnore, into list: inout [UInt8]) {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
-        for name in names.sorted() {
-            let rel = relative.isEmpty ? name : relative + "/" + name
-            let path = directory + "/" + name
-            var st = stat()
-            guard lstat(path, &st) == 0 else { continue }
-            let isDirectory = st.st_mode & S_IFMT == S_IFDIR
-            if ignore.isExcluded(rel) {
-                if !isDirectory || ignore.canSkipDirectory(rel) { continue }
-            } else {
-                list += Array(rel.utf8) + [0]
-            }
-            if isDirectory { walk(path, relative: rel, ignore: ignore, into: &list) }
         }
     }
 

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Build
+import DockerfileCore
 import Foundation
 
 /// `berth dockerfile …`: offline Dockerfile tools.

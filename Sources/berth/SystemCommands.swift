@@ -221,6 +221,7 @@ struct SystemPruneCommand: ParsableCommand {
         var warning = "WARNING! This will remove:\n  - all stopped containers\n"
         if volumes { warning += "  - all anonymous volumes not used by at least one container\n" }
         warning += all ? "  - all images without at least one container associated to them\n" : "  - all dangling images\n"
+        warning += "  - all build cache\n"
         if !force, !confirm(String(warning.dropLast())) { return }
         let client = try connectClient()
         let filters = try parseFilters(filter)
@@ -238,6 +239,10 @@ struct SystemPruneCommand: ParsableCommand {
         let images = try client.pruneImages(filters: filters + [("dangling", all ? "false" : "true")])
         reclaimed += images.spaceReclaimed
         printImagePrune(images)
+        // As docker's: the build cache goes too (with berthd, also the synced build contexts).
+        let cache = try client.pruneBuildCache(all: all)
+        reclaimed += cache.spaceReclaimed
+        if !cache.cachesDeleted.isEmpty { out("Deleted build cache objects:"); cache.cachesDeleted.forEach { out($0) }; out("") }
         out("Total reclaimed space: \(HumanUnits.size(Double(reclaimed)))")
     }
 }

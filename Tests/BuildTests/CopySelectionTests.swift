@@ -3,6 +3,7 @@ import Glibc
 import Testing
 
 @testable import Build
+@testable import DockerfileCore
 
 /// A temporary directory tree for one test, removed at the end.
 final class TempTree {

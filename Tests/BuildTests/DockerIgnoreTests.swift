@@ -1,5 +1,6 @@
 import Testing
 @testable import Build
+@testable import DockerfileCore
 
 private func ignore(_ text: String, dockerfile: String = "Dockerfile") throws -> DockerIgnore {
     try DockerIgnore.forContext(ignoreFile: text, dockerfile: dockerfile)

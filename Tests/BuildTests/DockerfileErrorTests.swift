@@ -1,5 +1,6 @@
 import Testing
 @testable import Build
+@testable import DockerfileCore
 
 @Test func errorRendersFileAndLine() {
     let error = DockerfileError(.unknownInstruction, "unknown instruction: FORM", line: 7)

@@ -1,6 +1,7 @@
 import OCI
 import Testing
 @testable import Build
+@testable import DockerfileCore
 
 private func typed(_ text: String) throws -> [InstructionCommand] {
     try Dockerfile.parse(text).instructions().map(\.command)

@@ -1,5 +1,6 @@
 import Testing
 @testable import Build
+@testable import DockerfileCore
 
 private func nodes(_ text: String) throws -> [DockerfileNode] { try Dockerfile.parse(text).nodes }
 

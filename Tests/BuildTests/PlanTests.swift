@@ -1,5 +1,6 @@
 import Testing
 @testable import Build
+@testable import DockerfileCore
 
 private let multiStage = """
     ARG BASE=alpine

@@ -1,5 +1,6 @@
 import Testing
 @testable import Build
+@testable import DockerfileCore
 
 private let environment = ShellEnvironment(["PWD=/home", "SHELL=bash", "NULL=", "KOREAN=한국어", "SPACE=abc  def", "PATHS=/usr/local/bin"])
 

@@ -1,6 +1,7 @@
 import OCI
 import Testing
 @testable import Build
+@testable import DockerfileCore
 
 private func build(_ text: String, buildArgs: [String: String] = [:], base: ImageConfig? = nil) throws -> (StageState, [BuildStep]) {
     let stages = try DockerfileStages.parse(text)

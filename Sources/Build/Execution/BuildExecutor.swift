@@ -18,13 +18,18 @@ public struct BuildExecutor: Sendable {
     public let options: BuildOptions
     /// Where progress goes.
     public let progress: @Sendable (BuildProgress) async -> Void
+    /// Content digests known for the context's files (a synced context's), reused by COPY's cache keys.
+    public let contextDigests: ContextDigests
 
     /// An executor.
-    public init(worker: any BuildWorker, context: String?, options: BuildOptions, progress: @escaping @Sendable (BuildProgress) async -> Void) {
+    public init(worker: any BuildWorker, context: String?, options: BuildOptions, contextDigests: ContextDigests = ContextDigests(),
+                progress: @escaping @Sendable (BuildProgress) async -> Void) {
         self.worker = worker; self.context = context; self.options = options; self.progress = progress
+        self.contextDigests = contextDigests
     }
 
-    /// Builds; returns the image (named with the options' tags).
+    /// Builds; returns the image (named with the options' tags). A cancelled task stops between
+    /// steps (the worker stops a running RUN) and names nothing.
     public func build() async throws -> ResolvedImage {
         let holder = "build:" + UUID().uuidString.lowercased()
         do {
@@ -58,6 +63,7 @@ public struct BuildExecutor: Sendable {
         if !options.labels.isEmpty {
             image = try await applyLabels(to: image, holder: holder, counter: &counter)
         }
+        try Task.checkCancellation()
         await progress(.imageID(image.id.string))
         try await worker.name(image, as: options.tags)
         return image

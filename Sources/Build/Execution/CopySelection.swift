@@ -57,12 +57,16 @@ public struct CopySelection: Sendable {
     public let refuseEscape: Bool
     /// Patterns (`--exclude`, .dockerignore) whose matches are left out: returns true to exclude.
     public let excluded: @Sendable (String) -> Bool
+    /// Content digests already known for files under the root (a synced context's).
+    public let knownDigests: ContextDigests
 
     /// A selection over `sourceRoot`.
-    public init(sourceRoot: String, refuseEscape: Bool, excluded: @escaping @Sendable (String) -> Bool = { _ in false }) {
+    public init(sourceRoot: String, refuseEscape: Bool, excluded: @escaping @Sendable (String) -> Bool = { _ in false },
+                knownDigests: ContextDigests = ContextDigests()) {
         self.sourceRoot = sourceRoot
         self.refuseEscape = refuseEscape
         self.excluded = excluded
+        self.knownDigests = knownDigests
     }
 
     /// The entries `sources` select, landing under `destination` (absolute, `/`-suffixed when
@@ -190,7 +194,8 @@ extension CopySelection {
     /// The digest of what `sources` select in the source root, for the cache: each match's path,
     /// and under it every entry's relative path, type, mode, size, link target and content hash
     /// (owners only when `withOwners`: copies from the context are owned by root whatever they were).
-    /// Never mtimes. Throws `notFound` for a source matching nothing, as the copy would.
+    /// Never mtimes; content hashes come from `knownDigests` when it has the file. Throws `notFound`
+    /// for a source matching nothing, as the copy would.
     public func digest(sources: [String], withOwners: Bool) throws(CopyError) -> String {
         var lines: [String] = []
         for source in sources {
@@ -211,7 +216,9 @@ extension CopySelection {
         if withOwners { line += "\u{0}\(st.st_uid):\(st.st_gid)" }
         switch st.st_mode & S_IFMT {
         case S_IFREG:
-            line += "\u{0}\(st.st_size)\u{0}" + (try CopyWriter.contentHash(path))
+            let hash: String
+            if let known = knownDigests.digest(of: st) { hash = known } else { hash = try CopyWriter.contentHash(path) }
+            line += "\u{0}\(st.st_size)\u{0}" + hash
             lines.append(line)
         case S_IFLNK:
             lines.append(line + "\u{0}" + ScopedPath.readLink(path))

@@ -72,7 +72,10 @@ extension StageRun {
             sourceDigest = "from:" + (other?.id.string ?? "scratch") + "\u{0}" + copy.sources.joined(separator: "\u{0}")
         } else {
             sourceDigest = try groups.map { group in
-                try CopySelection(sourceRoot: group.root!, refuseEscape: true, excluded: excluded).digest(sources: group.sources, withOwners: false)
+                // Files of the synced context carry the digests berthd took as they arrived.
+                let known = group.root == executor.context ? executor.contextDigests : ContextDigests()
+                return try CopySelection(sourceRoot: group.root!, refuseEscape: true, excluded: excluded, knownDigests: known)
+                    .digest(sources: group.sources, withOwners: false)
             }.joined(separator: "\u{2}")
             if let downloaded { sourceDigest += "\u{1}" + downloaded.key }
         }

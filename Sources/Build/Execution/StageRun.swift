@@ -77,6 +77,7 @@ struct StageRun {
 
     /// One instruction: the pure effect, then the cache, then the action.
     mutating func step(_ instruction: Instruction, line: Int) async throws {
+        try Task.checkCancellation()
         let step: BuildStep
         do { step = try state.apply(instruction) } catch {
             throw error.inFile(options.dockerfileName)

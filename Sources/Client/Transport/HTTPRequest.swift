@@ -17,6 +17,18 @@ public struct HTTPRequest: Sendable {
         case bytes([UInt8])
         /// A body streamed from a descriptor (a file or stdin) until EOF, sent chunked.
         case stream(fd: Int32)
+        /// Bytes, then whole files, sent with Content-Length (`berth build`'s context upload).
+        case parts(head: [UInt8], files: [FilePart])
+    }
+
+    /// A file sent as part of a body: exactly `size` bytes, or the request fails.
+    public struct FilePart: Sendable {
+        public var path: String
+        public var size: Int64
+        /// The mtime (ns) the file was listed with: a file changed since is not sent.
+        public var mtime: Int64
+
+        public init(path: String, size: Int64, mtime: Int64) { self.path = path; self.size = size; self.mtime = mtime }
     }
 
     public init(method: String, target: String, headers: [(String, String)] = [], body: Body = .none) {
@@ -34,6 +46,8 @@ public struct HTTPRequest: Sendable {
             text += "Content-Length: \(bytes.count)\r\n"
         case .stream:
             text += "Transfer-Encoding: chunked\r\n"
+        case .parts(let head, let files):
+            text += "Content-Length: \(Int64(head.count) + files.reduce(0) { $0 + $1.size })\r\n"
         }
         text += "\r\n"
         return Array(text.utf8)

@@ -23,6 +23,32 @@ public final class UnixHTTPConnection: @unchecked Sendable {
         case .none: break
         case .bytes(let bytes): try socket.writeAll(bytes)
         case .stream(let fd): try Self.sendChunked(from: fd, to: socket)
+        case .parts(let head, let files):
+            try socket.writeAll(head)
+            for file in files { try Self.sendFile(file, to: socket) }
+        }
+    }
+
+    /// Sends exactly `file.size` bytes of the file (sendfile); a file that changed since it was
+    /// listed fails the request, as its bytes would no longer match the listing.
+    private static func sendFile(_ file: HTTPRequest.FilePart, to socket: UnixSocket) throws {
+        let fd = open(file.path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { throw ClientError.system("open \(file.path)", errno: errno) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, Int64(st.st_size) == file.size,
+              Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec) == file.mtime else {
+            throw ClientError.changedWhileSending(file.path)
+        }
+        var left = file.size
+        while left > 0 {
+            let n = sendfile(socket.fd, fd, nil, Int(min(left, 1 << 30)))
+            if n < 0 {
+                if errno == EINTR || errno == EAGAIN { continue }
+                throw ClientError.system("send \(file.path)", errno: errno)
+            }
+            if n == 0 { throw ClientError.changedWhileSending(file.path) }
+            left -= Int64(n)
         }
     }
 

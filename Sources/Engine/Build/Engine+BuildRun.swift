@@ -39,6 +39,7 @@ extension Engine {
         }
         host.binds = binds.isEmpty ? nil : binds
         host.tmpfs = tmpfs.isEmpty ? nil : tmpfs
+        if Task.isCancelled { throw EngineError(.system, "the build was cancelled") }
         let record = try await createContainer(ContainerCreateRequest(config: config, hostConfig: host), name: nil)
         let id = record.id
         do {
@@ -67,16 +68,22 @@ extension Engine {
         let following = Task { await follower.run(emit: output) }
         // Started: "not-running" answers at once when the process already ended (an exit can be
         // recorded before the start is, with a finish time before the recorded start time).
+        // A cancelled build (its client went away) kills the step's process; the wait then ends.
         let waited: ExitInfo
         do {
-            waited = try await waitContainer(id, condition: "not-running", since: .now())
+            waited = try await withTaskCancellationHandler {
+                try await waitContainer(id, condition: "not-running", since: .now())
+            } onCancel: {
+                Task { try? await self.killContainer(id, signal: "KILL") }
+            }
         } catch {
             follower.finish()
             await following.value
-            throw error
+            throw (error as? EngineError) ?? EngineError.system("waiting for build container \(id.prefix(12)): \(error)")
         }
         follower.finish()
         await following.value
+        if Task.isCancelled { throw EngineError(.system, "the build was cancelled") }
         let exit = waited
         guard exit.code == 0 else { return BuildRunOutcome(exitCode: exit.code, layer: nil) }
         let store = images

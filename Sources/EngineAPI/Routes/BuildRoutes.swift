@@ -11,6 +11,27 @@ struct BuildRoutes: Sendable {
     let engine: Engine
 
     func build(_ request: APIRequest) async throws -> APIResponse {
+        let options = try Self.options(request)
+        let auths = try Self.registryAuths(request)
+        let archive = try keepBody(request)
+        let buildRequest = BuildRequest(contextArchive: archive, dockerfilePath: request.string("dockerfile") ?? "Dockerfile", options: options,
+                                        registryAuths: auths)
+        return Self.stream(engine: engine, buildRequest, quiet: request.bool("q")) {
+            if let archive { try? FileManager.default.removeItem(atPath: archive) }
+        }
+    }
+
+    /// Credentials for base-image pulls, as the docker CLI sends them (`X-Registry-Config`).
+    static func registryAuths(_ request: APIRequest) throws -> RegistryAuthConfigs {
+        do {
+            return try RegistryAuthConfigs(header: request.headers.first(name: "X-Registry-Config"))
+        } catch {
+            throw EngineError(.invalidParameter, error.description)
+        }
+    }
+
+    /// docker's `/build` query as the executor's options (the Dockerfile text is filled in later).
+    static func options(_ request: APIRequest) throws -> BuildOptions {
         let tags = (request.query["t"] ?? []).filter { !$0.isEmpty }
         for tag in tags {
             guard (try? ImageReference(parsing: tag)) != nil else {
@@ -26,28 +47,25 @@ struct BuildRoutes: Sendable {
         if let platform = request.string("platform"), !platform.isEmpty, !platform.hasPrefix("linux") {
             throw EngineError(.invalidParameter, "\"\(platform)\": this daemon builds linux images only")
         }
-        // Credentials for base-image pulls, as the docker CLI sends them.
-        let registryAuths: RegistryAuthConfigs
-        do {
-            registryAuths = try RegistryAuthConfigs(header: request.headers.first(name: "X-Registry-Config"))
-        } catch {
-            throw EngineError(.invalidParameter, error.description)
-        }
         let epoch = buildArgs["SOURCE_DATE_EPOCH"].flatMap { Int64($0) }
-        let options = BuildOptions(
+        return BuildOptions(
             dockerfile: "", dockerfileName: request.string("dockerfile") ?? "Dockerfile", tags: tags, buildArgs: buildArgs,
             labels: labels, target: request.string("target").flatMap { $0.isEmpty ? nil : $0 }, noCache: request.bool("nocache"),
             pull: request.bool("pull"), network: network, sourceDateEpoch: epoch)
-        let archive = try keepBody(request)
-        let quiet = request.bool("q")
-        let engine = self.engine
-        let buildRequest = BuildRequest(contextArchive: archive, dockerfilePath: request.string("dockerfile") ?? "Dockerfile", options: options,
-                                          registryAuths: registryAuths)
+    }
+
+    /// The build's JSON message stream: steps and output, then the image ID (and with `q` only
+    /// that); errors as docker's `errorDetail`. The build is cancelled when the client goes away.
+    /// `cleanup` runs when the build is over.
+    static func stream(engine: Engine, _ buildRequest: BuildRequest, quiet: Bool, cleanup: @escaping @Sendable () -> Void) -> APIResponse {
+        let tags = buildRequest.options.tags
         return .stream(.ok, contentType: "application/json") { writer in
-            defer { if let archive { try? FileManager.default.removeItem(atPath: archive) } }
+            defer { cleanup() }
             let sink = MessageSink(writer: writer, quiet: quiet)
             do {
-                let image = try await engine.build(buildRequest) { event in await sink.send(event) }
+                let image = try await writer.cancellingOnDisconnect {
+                    try await engine.build(buildRequest) { event in await sink.send(event) }
+                }
                 let id = image.id.string
                 if quiet {
                     try await writer.writeJSON(JSONMessage(stream: id + "\n"))
@@ -89,7 +107,7 @@ struct BuildRoutes: Sendable {
         return path
     }
 
-    private func jsonMap(_ request: APIRequest, _ name: String) throws(EngineError) -> [String: String] {
+    private static func jsonMap(_ request: APIRequest, _ name: String) throws(EngineError) -> [String: String] {
         guard let text = request.string(name), !text.isEmpty else { return [:] }
         guard let object = try? JSONDecoder().decode([String: String?].self, from: Data(text.utf8)) else {
             throw EngineError(.invalidParameter, "\(name): not a JSON object of strings: \(text)")

@@ -14,6 +14,7 @@ enum Routes {
         let archives = ArchiveRoutes(engine: engine)
         let registry = RegistryRoutes(engine: engine)
         let builds = BuildRoutes(engine: engine)
+        let contexts = BuildContextRoutes(engine: engine)
         return Router([
             (.GET, "/_ping", system.ping), (.HEAD, "/_ping", system.ping),
             (.GET, "/version", system.version),
@@ -22,6 +23,8 @@ enum Routes {
             (.GET, "/system/df", system.diskUsage),
             (.POST, "/build", builds.build),
             (.POST, "/build/prune", builds.prune),
+            (.POST, "/build/contexts/{key}/sync", contexts.sync),
+            (.POST, "/build/contexts/{key}/build", contexts.build),
 
             (.GET, "/containers/json", containers.list),
             (.POST, "/containers/create", containers.create),

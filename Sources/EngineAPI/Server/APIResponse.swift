@@ -54,6 +54,19 @@ public enum APIResponse: Sendable {
 /// Writes the chunks of a streamed response (chunked transfer encoding).
 public struct StreamWriter: Sendable {
     let channel: Channel
+    let disconnect: DisconnectSignal
+
+    init(channel: Channel, disconnect: DisconnectSignal = DisconnectSignal()) {
+        self.channel = channel; self.disconnect = disconnect
+    }
+
+    /// Runs `body` in a task of its own that is cancelled when the client goes away (its
+    /// connection closes or it shuts down its side), as docker cancels a request's context.
+    public func cancellingOnDisconnect<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        let task = Task { try await body() }
+        disconnect.onDisconnect { task.cancel() }
+        return try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
+    }
 
     /// Writes and flushes `bytes`; throws once the client has gone.
     public func write(_ bytes: [UInt8]) async throws {

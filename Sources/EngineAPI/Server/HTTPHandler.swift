@@ -21,6 +21,8 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var spool: (path: String, handle: FileHandle)?
     private var busy = false
     private var inputClosed = false
+    /// The running request's: fired when its client goes away.
+    private var disconnect: DisconnectSignal?
     private static let spoolThreshold = 1 << 20
 
     init(router: Router, logger: Logger, spoolDirectory: String, decoder: ByteToMessageHandler<HTTPRequestDecoder>, encoder: HTTPResponseEncoder) {
@@ -74,15 +76,17 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
         let boundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
         busy = true
+        let disconnect = DisconnectSignal()
+        self.disconnect = disconnect
         Task {
             await HTTPHandler.serve(request: request, channel: channel, router: router, logger: logger, keepAlive: keepAlive,
-                             version: version, bound: bound, boundContext: boundContext)
+                             version: version, bound: bound, boundContext: boundContext, disconnect: disconnect)
         }
     }
 
     private static func serve(request: APIRequest, channel: Channel, router: Router, logger: Logger, keepAlive: Bool,
                               version: HTTPVersion, bound: NIOLoopBound<HTTPHandler>,
-                              boundContext: NIOLoopBound<ChannelHandlerContext>) async {
+                              boundContext: NIOLoopBound<ChannelHandlerContext>, disconnect: DisconnectSignal) async {
             let response = await router.handle(request)
             if case .file(let path) = request.body { try? FileManager.default.removeItem(atPath: path) }
             logger.debug("request", metadata: ["method": "\(request.method)", "path": "\(request.path)"])
@@ -111,7 +115,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                 for (k, v) in extra { headers.add(name: k, value: v) }
                 let responseHead = HTTPResponseHead(version: version, status: status, headers: headers)
                 channel.writeAndFlush(HTTPServerResponsePart.head(responseHead), promise: nil)
-                do { try await producer(StreamWriter(channel: channel)) } catch {
+                do { try await producer(StreamWriter(channel: channel, disconnect: disconnect)) } catch {
                     logger.debug("stream ended: \(error)")
                 }
                 let done = channel.eventLoop.makePromise(of: Void.self)
@@ -147,6 +151,8 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         done.whenComplete { _ in
             let handler = bound.value
             handler.busy = false
+            handler.disconnect?.discard()
+            handler.disconnect = nil
             if !keepAlive || handler.inputClosed { channel.close(promise: nil) }
         }
     }
@@ -161,10 +167,22 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let event = event as? ChannelEvent, event == .inputClosed {
             inputClosed = true
+            disconnect?.fire()
             if !busy { context.close(promise: nil) }
             return
         }
         context.fireUserInboundEventTriggered(event)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        disconnect?.fire()
+        // A client gone in the middle of a large body leaves no spool file behind.
+        if let spool {
+            try? spool.handle.close()
+            try? FileManager.default.removeItem(atPath: spool.path)
+            self.spool = nil
+        }
+        context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
