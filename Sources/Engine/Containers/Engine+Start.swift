@@ -36,14 +36,13 @@ extension Engine {
         clock.mark("resolve image")
         var plan = NetworkPlan(namespace: .new)
         do {
-            // The root's overlay mount and the network namespace are independent: side by side.
-            async let mounted: Void = runBlocking { [images] in
+            try await runBlocking { [images] in
                 try images.remountRootFS(image: image, containerID: id, target: bundle + "/rootfs")
             }
-            plan = try await setUpNetworking(&record)
-            try await mounted
-            clock.mark("mount rootfs + network namespace")
+            clock.mark("mount rootfs")
             try await copyUpVolumes(record, rootfs: bundle + "/rootfs")
+            plan = try await setUpNetworking(&record)
+            clock.mark("network namespace")
             let input = try await specInput(for: record, image: image, network: plan)
             clock.mark("spec input")
             var spec = try ContainerSpecBuilder.build(input)
