@@ -140,9 +140,10 @@ let package = Package(
             name: "berth",
             dependencies: ["Client", "DockerAPI", "DockerfileCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Crypto", package: "swift-crypto")],
-            // Every `berth run` pays the CLI's start: with the Swift libraries linked in, the
-            // dynamic loader no longer resolves ~30 shared objects' symbols (~6 ms per invocation).
-            linkerSettings: [.unsafeFlags(["-static-stdlib", "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "-lCoreFoundation", "-Xlinker", "-l_FoundationICU", "-Xlinker", "-l_FoundationCShims", "-Xlinker", "-l_FoundationCollections", "-Xlinker", "-lswiftSynchronization"])]
+            // Every `berth run` pays the CLI's start: a fully static executable (no dynamic loader,
+            // no relocation of ~30 shared objects) starts in ~1 ms instead of ~11. It needs no
+            // libarchive or SQLite since DockerfileCore; libstdc++ last, for ICU's C++.
+            linkerSettings: [.unsafeFlags(["-static-executable", "-Xlinker", "-lCoreFoundation", "-Xlinker", "-l_FoundationICU", "-Xlinker", "-l_FoundationCShims", "-Xlinker", "-l_FoundationCollections", "-Xlinker", "-lswiftSynchronization", "-Xlinker", "-lstdc++"])]
         ),
         // One per container: holds stdio/pty, writes the log, reaps, records the exit.
         // No Foundation, no NIO: it must stay under 4 MB resident.
