@@ -130,11 +130,7 @@ final class BerthdFixture: @unchecked Sendable {
         }
         Self.unmountEverything(under: directory)
         Self.unmountEverything(under: execRoot)
-        // The containers' parent cgroup (/berth) in every hierarchy, once empty.
-        for hierarchy in (try? FileManager.default.contentsOfDirectory(atPath: "/sys/fs/cgroup")) ?? [] {
-            rmdir("/sys/fs/cgroup/\(hierarchy)/berth")
-        }
-        rmdir("/sys/fs/cgroup/berth")
+        HostCleanup.removeEmptyParentCgroups()
         try? FileManager.default.removeItem(atPath: directory)
         try? FileManager.default.removeItem(atPath: execRoot)
     }

@@ -265,6 +265,7 @@ final class Daemon: @unchecked Sendable {
         ids.formUnion(HostCleanup.containerIDs(under: execRoot))
         let shims = HostCleanup.killBerthProcesses(under: dir)
         let cgroups = HostCleanup.removeCgroups(ids: ids)
+        HostCleanup.removeEmptyParentCgroups()
         let mounts = HostCleanup.unmountAll(under: dir)
         var notes: [String] = []
         if !shims.isEmpty { notes.append("killed leftover shim/runtime processes \(shims)") }

@@ -57,6 +57,15 @@ enum HostCleanup {
         return pids
     }
 
+    /// Removes the containers' parent cgroup (`berth`) in every hierarchy where it is empty (a
+    /// daemon still running containers keeps its own: rmdir refuses a non-empty cgroup).
+    static func removeEmptyParentCgroups() {
+        for hierarchy in (try? FileManager.default.contentsOfDirectory(atPath: "/sys/fs/cgroup")) ?? [] {
+            rmdir("/sys/fs/cgroup/\(hierarchy)/berth")
+        }
+        rmdir("/sys/fs/cgroup/berth")
+    }
+
     /// The cgroup directories a container with this ID may have: `/sys/fs/cgroup/<hierarchy>/berth/<id>`
     /// on v1 and hybrid hosts, `/sys/fs/cgroup/berth/<id>` on v2.
     static func cgroupDirectories(id: String) -> [String] {

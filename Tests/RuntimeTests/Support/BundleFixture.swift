@@ -228,6 +228,8 @@ final class BundleFixture {
         for dir in cgroupDirs.sorted(by: { $0.count > $1.count }) where FileManager.default.fileExists(atPath: dir) {
             rmdir(dir)
         }
+        // The runtime's default parent (/berth, for a config without cgroupsPath), once empty.
+        removeCgroupPath("/berth")
         // Anything still mounted under our area (a failing runtime may leak) must go before rm -rf.
         for mount in hostMounts().map(\.mountPoint).filter({ $0.hasPrefix(dir) }).sorted(by: { $0.count > $1.count }) {
             umount2(mount, Int32(MNT_DETACH))
