@@ -85,10 +85,14 @@ public struct Cgroup: Sendable, Equatable {
         guard failure == ENOENT, let slash = dir.lastIndex(of: "/"), dir.count > top.count else {
             throw .mkdir(path: dir, errno: failure)
         }
-        try makeDirectories(String(dir[..<slash]), below: top)
-        if mkdir(dir, 0o755) != 0 && errno != EEXIST {
-            throw .mkdir(path: dir, errno: errno)
+        // The parent may be removed again before the child is made (a cleanup removing an empty
+        // /berth as this container starts): make it again, a few times.
+        for _ in 0..<3 {
+            try makeDirectories(String(dir[..<slash]), below: top)
+            if mkdir(dir, 0o755) == 0 || errno == EEXIST { return }
+            if errno != ENOENT { break }
         }
+        throw .mkdir(path: dir, errno: errno)
     }
 
     /// Fills empty cpuset.cpus / cpuset.mems from the nearest populated ancestor, top down.

@@ -84,10 +84,11 @@ struct Globals: ParsableArguments {
         return [args[i]] + kept + args[(i + 1)...]
     }
 
+    /// The flags' values.
+    var values: GlobalOptions { GlobalOptions(root: root, log: log, logFormat: logFormat, systemdCgroup: systemdCgroup) }
+
     /// The runtime for these flags, after configuring the log.
-    func runtime() throws -> OCIRuntime {
-        try GlobalOptions(root: root, log: log, logFormat: logFormat, systemdCgroup: systemdCgroup).runtime()
-    }
+    func runtime() throws -> OCIRuntime { try values.runtime() }
 }
 
 /// The global flags' values, however they were parsed.

@@ -2,7 +2,8 @@ import ArgumentParser
 import Glibc
 import Runtime
 
-/// The commands on a container's start and stop path, parsed without ArgumentParser.
+/// The commands on a container's start and stop path (create, start, run, delete, kill, state):
+/// parsed here without ArgumentParser, and run here whichever parser read them.
 ///
 /// ArgumentParser builds its parser from the command types by reflection, which costs
 /// ~1.5 ms of CPU per invocation (a tenth of a `run`). Hand-parsed here because these
@@ -81,22 +82,32 @@ struct FastCommand {
         id = positionals[0]
     }
 
+    init(globals: GlobalOptions, action: Action, id: String) {
+        self.globals = globals; self.action = action; self.id = id
+    }
+
+    /// Does the command: what both this parser and ArgumentParser's commands end in. Errors
+    /// are logged and become `ExitCode(1)`, as runc's; `run` throws the container's status.
+    func run() throws {
+        let runtime = try perform { try globals.runtime() }
+        switch action {
+        case .create(let options): try perform { try runtime.create(id: id, options: options) }
+        case .run(let options, let detach):
+            let code = try perform { try runtime.run(id: id, options: options, detach: detach) }
+            if code != 0 { throw ExitCode(code) }
+        case .start: try perform { try runtime.start(id) }
+        case .delete(let force): try perform { try runtime.delete(id, force: force) }
+        case .state: try printJSON(try perform { try runtime.state(id) })
+        case .kill(let signal, let all):
+            guard let number = Signals.parse(signal) else { throw fail(RuntimeError.message("unknown signal \"\(signal)\"")) }
+            try perform { try runtime.kill(id, signal: number, all: all) }
+        }
+    }
+
     /// Runs the command and exits with its status.
     func execute() -> Never {
         do {
-            let runtime = try perform { try globals.runtime() }
-            switch action {
-            case .create(let options): try perform { try runtime.create(id: id, options: options) }
-            case .run(let options, let detach):
-                let code = try perform { try runtime.run(id: id, options: options, detach: detach) }
-                exit(code)
-            case .start: try perform { try runtime.start(id) }
-            case .delete(let force): try perform { try runtime.delete(id, force: force) }
-            case .state: try printJSON(try perform { try runtime.state(id) })
-            case .kill(let signal, let all):
-                guard let number = Signals.parse(signal) else { throw fail(RuntimeError.message("unknown signal \"\(signal)\"")) }
-                try perform { try runtime.kill(id, signal: number, all: all) }
-            }
+            try run()
             exit(0)
         } catch let code as ExitCode {
             exit(code.rawValue)

@@ -21,9 +21,7 @@ struct State: ParsableCommand {
     @Argument(help: "Container ID.") var id: String
 
     func run() throws {
-        let runtime = try perform { try globals.runtime() }
-        let report = try perform { try runtime.state(id) }
-        try printJSON(report)
+        try FastCommand(globals: globals.values, action: .state, id: id).run()
     }
 }
 

@@ -28,8 +28,7 @@ struct Create: ParsableCommand {
     @Argument(help: "Container ID.") var id: String
 
     func run() throws {
-        let runtime = try perform { try globals.runtime() }
-        try perform { try runtime.create(id: id, options: flags.options) }
+        try FastCommand(globals: globals.values, action: .create(flags.options), id: id).run()
     }
 }
 
@@ -39,8 +38,7 @@ struct Start: ParsableCommand {
     @Argument(help: "Container ID.") var id: String
 
     func run() throws {
-        let runtime = try perform { try globals.runtime() }
-        try perform { try runtime.start(id) }
+        try FastCommand(globals: globals.values, action: .start, id: id).run()
     }
 }
 
@@ -53,9 +51,7 @@ struct Run: ParsableCommand {
     @Argument(help: "Container ID.") var id: String
 
     func run() throws {
-        let runtime = try perform { try globals.runtime() }
-        let code = try perform { try runtime.run(id: id, options: flags.options, detach: detach) }
-        if code != 0 { throw ExitCode(code) }
+        try FastCommand(globals: globals.values, action: .run(flags.options, detach: detach), id: id).run()
     }
 }
 
@@ -67,9 +63,7 @@ struct Kill: ParsableCommand {
     @Argument(help: "Signal name or number (default TERM).") var signal = "TERM"
 
     func run() throws {
-        let runtime = try perform { try globals.runtime() }
-        guard let number = Signals.parse(signal) else { throw fail(RuntimeError.message("unknown signal \"\(signal)\"")) }
-        try perform { try runtime.kill(id, signal: number, all: all) }
+        try FastCommand(globals: globals.values, action: .kill(signal: signal, all: all), id: id).run()
     }
 }
 
@@ -80,8 +74,7 @@ struct Delete: ParsableCommand {
     @Argument(help: "Container ID.") var id: String
 
     func run() throws {
-        let runtime = try perform { try globals.runtime() }
-        try perform { try runtime.delete(id, force: force) }
+        try FastCommand(globals: globals.values, action: .delete(force: force), id: id).run()
     }
 }
 

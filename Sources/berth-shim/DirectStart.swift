@@ -58,13 +58,18 @@ enum DirectStart {
         throw ShimFailure("berth-runtime: cannot start container \"\(id)\": \(reason)")
     }
 
+    /// Whether `needle` occurs in `haystack` (a plain scan, no copies: Glibc does not export memmem).
     private static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-        guard needle.count <= haystack.count else { return false }
-        var i = 0
-        while i + needle.count <= haystack.count {
-            if haystack[i] == needle[0] && Array(haystack[i..<(i + needle.count)]) == needle { return true }
-            i += 1
+        guard !needle.isEmpty, needle.count <= haystack.count else { return false }
+        return haystack.withUnsafeBufferPointer { h in
+            needle.withUnsafeBufferPointer { n in
+                for i in 0...(h.count - n.count) where h[i] == n[0] {
+                    var k = 1
+                    while k < n.count && h[i + k] == n[k] { k += 1 }
+                    if k == n.count { return true }
+                }
+                return false
+            }
         }
-        return false
     }
 }
