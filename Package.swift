@@ -138,13 +138,16 @@ let package = Package(
         ),
         .executableTarget(
             name: "berth",
-            dependencies: ["Client", "DockerAPI", "DockerfileCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            dependencies: ["Client", "DockerAPI", "DockerfileCore", "RunFlags", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Crypto", package: "swift-crypto")],
             // Every `berth run` pays the CLI's start: a fully static executable (no dynamic loader,
             // no relocation of ~30 shared objects) starts in ~1 ms instead of ~11. It needs no
             // libarchive or SQLite since DockerfileCore; libstdc++ last, for ICU's C++.
             linkerSettings: [.unsafeFlags(["-static-executable", "-Xlinker", "-lCoreFoundation", "-Xlinker", "-l_FoundationICU", "-Xlinker", "-l_FoundationCShims", "-Xlinker", "-l_FoundationCollections", "-Xlinker", "-lswiftSynchronization", "-Xlinker", "-lstdc++"])]
         ),
+        // `run`/`create` flags: docker's, as ArgumentParser's definition (help, errors) and as a
+        // reflection-free reader of plain command lines (the fast path of every `berth run`).
+        .target(name: "RunFlags", dependencies: ["Client", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // One per container: holds stdio/pty, writes the log, reaps, records the exit.
         // No Foundation, no NIO: it must stay under 4 MB resident.
         .executableTarget(
@@ -161,6 +164,7 @@ let package = Package(
         .testTarget(name: "ShimTests", dependencies: []),
         .testTarget(name: "EngineE2ETests", dependencies: ["Client", "DockerAPI"]),
         .testTarget(name: "ClientTests", dependencies: ["Client", "DockerAPI"]),
+        .testTarget(name: "RunFlagsTests", dependencies: ["RunFlags", "Client", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "EngineAPITests", dependencies: ["EngineAPI", "Engine", "DockerAPI"]),
         .testTarget(name: "NetworkingTests", dependencies: ["Networking", "OCI"]),
         .testTarget(name: "BuildTests", dependencies: ["Build", "DockerfileCore", "OCI"]),

@@ -32,14 +32,18 @@ public struct EngineConfiguration: Sendable {
 
     /// The runtime's `--root`.
     public var runtimeRoot: String { execRoot + "/runtime" }
-    /// The container's bundle: config.json, rootfs mount point, hosts files, log.
-    public func bundle(_ id: String) -> String { root + "/engine/containers/" + id }
+    /// The container's bundle on the exec root (/run: tmpfs on most hosts; containerd keeps its bundles there): config.json,
+    /// the rootfs mount point, hostname, hosts and resolv.conf. Every start writes it afresh, so a
+    /// reboot that clears it loses nothing; on tmpfs its files cost no disk writes or syncs.
+    public func bundle(_ id: String) -> String { execRoot + "/containers/" + id }
+    /// What of a container outlives a reboot apart from the database: its json-file log.
+    public func containerDirectory(_ id: String) -> String { root + "/engine/containers/" + id }
     /// The shim's directory for container `id` (or exec `id`). Named by the ID's first 16 hex
     /// digits (64 random bits): unix socket paths must fit in 108 bytes, and a full 64-digit ID
     /// under a deep exec root does not.
     public func shimDirectory(_ id: String) -> String { execRoot + "/shims/" + String(id.prefix(16)) }
     public func shimSocket(_ id: String) -> String { shimDirectory(id) + "/shim.sock" }
-    public func logPath(_ id: String) -> String { bundle(id) + "/\(id)-json.log" }
+    public func logPath(_ id: String) -> String { containerDirectory(id) + "/\(id)-json.log" }
     public var volumesDirectory: String { root + "/volumes" }
     /// Networks' conflists, IPAM leases (host-local's dataDir) and the CNI result cache.
     public var networkDirectory: String { root + "/network" }

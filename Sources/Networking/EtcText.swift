@@ -85,18 +85,31 @@ public enum EtcText {
     }
 }
 
-import Foundation
+import Glibc
 
 extension EtcText {
     /// Rewrites a file in place (same inode): a hosts file bind-mounted into a running
-    /// container must change under the mount, which a rename would not do.
-    public static func rewriteInPlace(_ path: String, _ text: String) throws {
-        guard let handle = FileHandle(forUpdatingAtPath: path) else {
-            try text.write(toFile: path, atomically: true, encoding: .utf8)
-            return
+    /// container must change under the mount, which a rename would not do. Not synced: the
+    /// engine writes it again at every start (Foundation's writes fsync each file).
+    public static func rewriteInPlace(_ path: String, _ text: String) throws(WriteFailure) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw WriteFailure(path: path, step: "open", errno: errno) }
+        defer { close(fd) }
+        let bytes = Array(text.utf8)
+        guard ftruncate(fd, 0) == 0 else { throw WriteFailure(path: path, step: "truncate", errno: errno) }
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress! + written, bytes.count - written, off_t(written)) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { throw WriteFailure(path: path, step: "write", errno: errno) }
+            written += n
         }
-        defer { try? handle.close() }
-        try handle.truncate(atOffset: 0)
-        try handle.write(contentsOf: Data(text.utf8))
+    }
+
+    public struct WriteFailure: Error, CustomStringConvertible, Sendable {
+        public var path: String
+        public var step: String
+        public var errno: Int32
+        public var description: String { "\(step) \(path): \(String(cString: strerror(errno)))" }
     }
 }

@@ -17,21 +17,21 @@ public enum Log {
     /// Whether the log goes to a file, so errors must also reach stderr.
     public static var logsElsewhere: Bool { fd != 2 }
 
-    /// Phase timings on stderr when BERTH_TRACE is set (for benchmarking the start path).
+    /// Phase timings when BERTH_TRACE is set (for measuring the start path): lines of
+    /// `<pid> <CLOCK_MONOTONIC µs> <phase>` appended to /tmp/berth-shim.trace, beside the shim's.
     nonisolated(unsafe) static let tracing = getenv("BERTH_TRACE") != nil
-    nonisolated(unsafe) static var traceStart: Double = now()
 
-    static func now() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) * 1000 + Double(ts.tv_nsec) / 1_000_000
-    }
-
-    /// Prints "trace <ms since start> <phase>" when tracing.
+    /// Appends a trace line when tracing.
     public static func trace(_ phase: @autoclosure () -> String) {
         guard tracing else { return }
-        var bytes = Array("trace \(Int((now() - traceStart) * 100)) \(phase())\n".utf8)
-        _ = bytes.withUnsafeMutableBytes { Glibc.write(2, $0.baseAddress, $0.count) }
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        let line = "\(getpid()) \(Int(ts.tv_sec) * 1_000_000 + ts.tv_nsec / 1000) runtime: \(phase())\n"
+        let fd = open("/tmp/berth-shim.trace", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return }
+        var bytes = Array(line.utf8)
+        _ = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        close(fd)
     }
 
     /// Logs an error.

@@ -17,6 +17,10 @@ public struct CreateOptions: Sendable {
     public var noPivot = false
     /// With a terminal and no console socket, relay the pty to our stdio (run in the foreground).
     public var relayConsole = false
+    /// A pipe to wait on before the bundle is read: one byte says it is ready, end of file that
+    /// it never will be. berth-shim spawns the runtime this way while berthd still writes the
+    /// bundle, so the runtime's exec and start-up overlap that (`BERTH_RUNTIME_GO_FD`).
+    public var goFD: Int32?
 
     public init(bundle: String) {
         self.bundle = bundle
@@ -76,6 +80,7 @@ extension OCIRuntime {
         Log.trace("create")
         let hierarchy: CgroupHierarchy
         do { hierarchy = try CgroupHierarchy.current() } catch { throw .message("\(error)") }
+        if let fd = options.goFD { try Self.awaitGo(fd) }
         let (spec, configBytes) = try Self.loadSpecAndBytes(bundle: bundle)
         Log.trace("spec loaded")
         let lock = try store.reserve(id)
@@ -156,6 +161,17 @@ extension OCIRuntime {
             store.remove(id)
             throw error
         }
+    }
+
+    /// Waits for the go byte on `fd` (see `CreateOptions.goFD`) and closes it.
+    static func awaitGo(_ fd: Int32) throws(RuntimeError) {
+        Log.trace("waiting for go")
+        var byte: UInt8 = 0
+        var n: Int
+        repeat { n = read(fd, &byte, 1) } while n < 0 && errno == EINTR
+        close(fd)
+        guard n == 1 else { throw .message("the bundle was never made ready: the go pipe closed") }
+        Log.trace("go")
     }
 
     /// How /sys/fs/cgroup should look inside: one entry per hierarchy of the container's cgroup.

@@ -9,6 +9,7 @@ struct BerthRuntime: ParsableCommand {
     /// runc takes its global flags before the command name (`runc --root X run id`);
     /// ArgumentParser wants them after it, so they are moved there first.
     static func main() {
+        Log.trace("main")
         let args = Globals.reorder(Array(CommandLine.arguments.dropFirst()))
         // The commands a container start runs (create/start/run/delete/kill/state) with plain
         // flags skip ArgumentParser: its reflection costs ~1.5 ms per invocation.

@@ -91,7 +91,9 @@ struct FastCommand {
     func run() throws {
         let runtime = try perform { try globals.runtime() }
         switch action {
-        case .create(let options): try perform { try runtime.create(id: id, options: options) }
+        case .create(var options):
+            options.goFD = Self.goDescriptor()
+            try perform { try runtime.create(id: id, options: options) }
         case .run(let options, let detach):
             let code = try perform { try runtime.run(id: id, options: options, detach: detach) }
             if code != 0 { throw ExitCode(code) }
@@ -102,6 +104,14 @@ struct FastCommand {
             guard let number = Signals.parse(signal) else { throw fail(RuntimeError.message("unknown signal \"\(signal)\"")) }
             try perform { try runtime.kill(id, signal: number, all: all) }
         }
+    }
+
+    /// The go pipe berth-shim may hand `create` (`BERTH_RUNTIME_GO_FD`), made close-on-exec
+    /// so the container never inherits it.
+    static func goDescriptor() -> Int32? {
+        guard let text = getenv("BERTH_RUNTIME_GO_FD"), let fd = Int32(String(cString: text)), fd > 2,
+              fcntl(fd, F_SETFD, FD_CLOEXEC) == 0 else { return nil }
+        return fd
     }
 
     /// Runs the command and exits with its status.

@@ -2,7 +2,7 @@
 ///
 ///     berth-shim --id ID --bundle DIR --runtime PATH --runtime-root DIR --dir DIR
 ///                [--log PATH] [--log-max-size BYTES] [--log-max-files N]
-///                [--tty] [--stdin] [--exec PROCESS_JSON_FILE]
+///                [--tty] [--stdin] [--exec PROCESS_JSON_FILE] [--wait-go]
 struct Arguments {
     var id = ""
     var bundle = ""
@@ -19,6 +19,10 @@ struct Arguments {
     var stdin = false
     /// A runtime-spec process JSON: run it in the running container at `start` (exec mode).
     var execProcess: String?
+    /// Fd 4 is the go pipe: set up everything, then create the container only when a byte
+    /// arrives on it (berthd spawns the shim while it still mounts the root and writes the
+    /// bundle); end of file means "never mind": leave without creating anything.
+    var waitGo = false
 
     /// What was wrong with the command line.
     struct UsageError: Error, CustomStringConvertible {
@@ -61,6 +65,7 @@ struct Arguments {
                 result.logMaxFiles = n
             case "--tty": result.tty = true
             case "--stdin": result.stdin = true
+            case "--wait-go": result.waitGo = true
             default: throw UsageError(description: "unknown argument: \(arg)")
             }
             i += 1

@@ -7,6 +7,9 @@ struct RuntimeInvocation {
     var stdin: Int32
     var stdout: Int32
     var stderr: Int32
+    /// berth-runtime only: the read end of a go pipe, handed on as fd 3 with
+    /// `BERTH_RUNTIME_GO_FD=3`; `create` waits on it before it reads the bundle.
+    var goFD: Int32 = -1
 
     /// How the runtime ended and what it wrote to each collected descriptor.
     struct Outcome {
@@ -42,7 +45,11 @@ struct RuntimeInvocation {
     /// meanwhile (so a chatty runtime or hook cannot fill a pipe and stall). `wakeFD` is the
     /// SIGCHLD pipe: readable when a child exits.
     func run(collect: [Int32], wakeFD: Int32) throws(SystemError) -> Outcome {
-        let pid = try spawn()
+        try wait(for: try spawn(), collect: collect, wakeFD: wakeFD)
+    }
+
+    /// Waits for the runtime spawned as `pid`, collecting as `run` does.
+    func wait(for pid: pid_t, collect: [Int32], wakeFD: Int32) throws(SystemError) -> Outcome {
         var outputs = [[UInt8]](repeating: [], count: collect.count)
         var buffer = [UInt8](repeating: 0, count: 16 * 1024)
         func drain() {
@@ -75,13 +82,23 @@ struct RuntimeInvocation {
         return Outcome(status: Sys.exitCode(waitStatus: status), output: outputs)
     }
 
-    private func spawn() throws(SystemError) -> pid_t {
+    func spawn() throws(SystemError) -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_adddup2(&actions, stdin, 0)
         posix_spawn_file_actions_adddup2(&actions, stdout, 1)
         posix_spawn_file_actions_adddup2(&actions, stderr, 2)
+        var environment = environ
+        var withGo: [UnsafeMutablePointer<CChar>?] = []
+        if goFD >= 0 {
+            posix_spawn_file_actions_adddup2(&actions, goFD, 3)
+            var k = 0
+            while let entry = environ[k] { withGo.append(entry); k += 1 }
+            withGo.append(strdup("BERTH_RUNTIME_GO_FD=3"))
+            withGo.append(nil)
+        }
+        defer { if goFD >= 0 { free(withGo[withGo.count - 2]) } }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -97,7 +114,10 @@ struct RuntimeInvocation {
         let cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
         defer { cArgs.forEach { free($0) } }
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, argv[0], &actions, &attributes, cArgs, environ)
+        let rc = withGo.withUnsafeMutableBufferPointer { buffer in
+            if goFD >= 0 { environment = buffer.baseAddress! }
+            return posix_spawn(&pid, argv[0], &actions, &attributes, cArgs, environment)
+        }
         if rc != 0 { throw SystemError("posix_spawn", argv[0], errno: rc) }
         return pid
     }

@@ -95,13 +95,42 @@ final class Shim {
         server.onStdin = { [unowned self] client, event in self.stdinEvent(client, event) }
     }
 
-    /// Container mode: creates the container (not started) and returns its pid.
-    /// Exec mode: nothing runs yet; returns 0.
-    func prepare() throws(ShimFailure) -> Int32 {
-        guard !isExec else { return 0 }
+    /// A runtime invocation spawned and not yet waited for, with the stdio it was given.
+    struct PendingLaunch {
+        var io: ProcessStdio
+        var invocation: RuntimeInvocation
+        var pid: pid_t
+    }
+
+    /// Whether `create` can be spawned before the bundle is ready: berth-runtime waits on a go
+    /// pipe (`BERTH_RUNTIME_GO_FD`); another runtime would read the bundle at once.
+    var runtimeWaitsForGo: Bool {
+        args.runtime.split(separator: "/").last == "berth-runtime"
+    }
+
+    /// Container mode, with --wait-go: spawns the runtime's `create` now; it waits for the
+    /// byte written to `gate` (or its end of file) before it reads the bundle.
+    func beginCreate(gate: Int32) throws(ShimFailure) -> PendingLaunch {
         let console = args.tty ? path(Self.consoleSocket) : nil
         do {
-            pid = try launch(RuntimeInvocation.create(args, consoleSocket: console))
+            return try startLaunch(RuntimeInvocation.create(args, consoleSocket: console), goFD: gate)
+        } catch {
+            log?.removeIfUnused()
+            Self.removeFiles(dir: args.dir)
+            throw error
+        }
+    }
+
+    /// Container mode: creates the container (not started) and returns its pid — finishing
+    /// `pending` when `beginCreate` spawned the runtime already.
+    /// Exec mode: nothing runs yet; returns 0.
+    func prepare(_ pending: PendingLaunch? = nil) throws(ShimFailure) -> Int32 {
+        guard !isExec else { return 0 }
+        let console = args.tty ? path(Self.consoleSocket) : nil
+        do throws(ShimFailure) {
+            let started: PendingLaunch
+            if let pending { started = pending } else { started = try startLaunch(RuntimeInvocation.create(args, consoleSocket: console)) }
+            pid = try finishLaunch(started)
         } catch {
             log?.removeIfUnused()
             Self.removeFiles(dir: args.dir)
@@ -113,18 +142,38 @@ final class Shim {
     /// Runs `create` or `exec --detach` with the process's stdio; on success the output pump
     /// and stdin are wired up and the process's pid is returned.
     func launch(_ argv: [String]) throws(ShimFailure) -> Int32 {
-        var io: ProcessStdio
+        try finishLaunch(startLaunch(argv))
+    }
+
+    /// Makes the process's stdio and spawns the runtime with it.
+    func startLaunch(_ argv: [String], goFD: Int32 = -1) throws(ShimFailure) -> PendingLaunch {
+        let io: ProcessStdio
         do {
             io = try ProcessStdio.make(tty: args.tty, stdin: args.stdin, devNull: devNull,
                                        console: (path(Self.consoleSocket), dirFD))
         } catch { throw ShimFailure(error) }
+        var invocation = RuntimeInvocation(argv: argv, stdin: io.childStdin, stdout: io.childStdout, stderr: io.childStderr)
+        invocation.goFD = goFD
+        ShimTrace.mark("runtime spawn")
+        do {
+            return PendingLaunch(io: io, invocation: invocation, pid: try invocation.spawn())
+        } catch {
+            var failed = io
+            failed.closeAll()
+            if args.tty { unlinkat(dirFD, Self.consoleSocket, 0) }
+            throw ShimFailure(error)
+        }
+    }
+
+    /// Waits for the runtime of `pending`; on success wires up the output pump and stdin and
+    /// returns the process's pid.
+    func finishLaunch(_ pending: PendingLaunch) throws(ShimFailure) -> Int32 {
+        var io = pending.io
         defer { if args.tty { unlinkat(dirFD, Self.consoleSocket, 0) } }
-        let invocation = RuntimeInvocation(argv: argv, stdin: io.childStdin, stdout: io.childStdout, stderr: io.childStderr)
         let collected = io.collected
         let outcome: RuntimeInvocation.Outcome
         do {
-            ShimTrace.mark("runtime spawn")
-            outcome = try invocation.run(collect: collected, wakeFD: SignalPipe.readFD)
+            outcome = try pending.invocation.wait(for: pending.pid, collect: collected, wakeFD: SignalPipe.readFD)
             ShimTrace.mark("runtime done")
         } catch {
             io.closeAll()

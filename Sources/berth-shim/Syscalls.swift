@@ -150,6 +150,17 @@ enum Sys {
     }
 
     /// Closes every descriptor except 0, 1, 2 and `keep` (whatever berthd leaked to us).
+    /// One byte from `fd`, waiting for it; nil at end of file or on an error.
+    static func readByte(_ fd: Int32) -> UInt8? {
+        var byte: UInt8 = 0
+        while true {
+            let n = read(fd, &byte, 1)
+            if n == 1 { return byte }
+            if n < 0 && errno == EINTR { continue }
+            return nil
+        }
+    }
+
     static func closeDescriptors(except keep: Set<Int32>) {
         guard let dir = opendir("/proc/self/fd") else { return }
         let own = dirfd(dir)

@@ -1,6 +1,7 @@
 import Glibc
 
-// berth-shim: see docs/shim.md. Fd 3 is the ready pipe: one line, `ok <pid>` or `error <message>`.
+// berth-shim: see docs/shim.md. Fd 3 is the ready pipe: one line, `ok <pid>` or `error <message>`;
+// with --wait-go, fd 4 is the go pipe.
 
 ShimTrace.mark("main")
 _ = signal(SIGPIPE, SIG_IGN)  // a caller that stopped reading the ready pipe must not kill us
@@ -31,9 +32,36 @@ do {
     exit(1)
 }
 
+/// With --wait-go, fd 4: one byte means the bundle is ready; end of file, that it never will be.
+let goFD: Int32 = arguments.waitGo && fcntl(4, F_GETFD) >= 0 ? 4 : -1
+if goFD >= 0 { Sys.setCloseOnExec(goFD) }
+
 do {
-    let shim = try Shim(arguments, keep: [readyFD, errorFD])
-    let pid = try shim.prepare()
+    let shim = try Shim(arguments, keep: [readyFD, errorFD, goFD])
+    var early: Shim.PendingLaunch?
+    if goFD >= 0 {
+        // berth-runtime is spawned before the go too, and waits on a pipe of its own: its exec
+        // and start-up overlap berthd's work as well. The byte is passed on, or the end of file.
+        var gate: [Int32] = [-1, -1]
+        if shim.runtimeWaitsForGo && !shim.isExec && pipe(&gate) == 0 {
+            Sys.setCloseOnExec(gate[0]); Sys.setCloseOnExec(gate[1])
+            defer { close(gate[0]) }
+            early = try shim.beginCreate(gate: gate[0])
+        }
+        ShimTrace.mark("waiting for go")
+        let go = Sys.readByte(goFD)
+        close(goFD)
+        if go != nil, gate[1] >= 0 { Sys.writeAll(gate[1], [1]) }
+        if gate[1] >= 0 { close(gate[1]) }
+        if go == nil {
+            if let early { _ = try? shim.prepare(early) }  // the runtime saw EOF and gave up
+            Shim.removeFiles(dir: arguments.dir)
+            shim.log?.removeIfUnused()
+            ready("error", "abandoned before the container was created")
+            exit(0)
+        }
+    }
+    let pid = try shim.prepare(early)
     ShimTrace.mark("prepared")
     ready("ok", String(pid))
     if errorFD >= 0 { close(errorFD) }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Client
+import RunFlags
 import Foundation
 
 /// The `berth` command: docker's command set against berthd.
@@ -26,6 +27,13 @@ struct Berth: ParsableCommand {
 func runBerth(_ arguments: [String]) -> Int32 {
     let commandPath = commandWords(arguments)
     do {
+        switch arguments.first {
+        case "run":
+            if let fast = FastRunArguments(Array(arguments.dropFirst()), detachable: true) { try RunCommand.run(fast); return 0 }
+        case "create":
+            if let fast = FastRunArguments(Array(arguments.dropFirst()), detachable: false) { try CreateCommand.run(fast); return 0 }
+        default: break
+        }
         var command = try directParse(arguments) ?? Berth.parseAsRoot(arguments)
         try command.run()
         return 0

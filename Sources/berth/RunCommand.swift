@@ -1,5 +1,6 @@
 import ArgumentParser
 import Client
+import RunFlags
 import DockerAPI
 import Foundation
 
@@ -13,15 +14,26 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var flags: ContainerFlags
 
     func run() throws {
-        let options = try flags.options(detach: detach)
+        var arguments = FastRunArguments()
+        arguments.options = try flags.options(detach: detach)
+        arguments.detachKeys = flags.detachKeys
+        arguments.quiet = flags.quiet
+        arguments.pull = flags.pull
+        try Self.run(arguments)
+    }
+
+    /// The run itself, however its command line was read.
+    static func run(_ arguments: FastRunArguments) throws {
+        let options = arguments.options
+        let detach = options.detach
         let client = try connectClient()
-        if flags.tty && flags.interactive && !RawTerminal.isTerminal(0) {
+        if options.tty && options.interactive && !RawTerminal.isTerminal(0) {
             throw CLIExit(1, "the input device is not a TTY")
         }
-        let detachKeys = try flags.detachKeys.map { key -> [UInt8] in
+        let detachKeys = try arguments.detachKeys.map { key -> [UInt8] in
             do { return try parseDetachKeys(key) } catch let error as FlagError { throw CLIExit(125, "berth: \(error)") }
         } ?? [16, 17]
-        let id = try runStep { try createContainer(client, options, quiet: flags.quiet, pullPolicy: flags.pull) }
+        let id = try runStep { try createContainer(client, options, quiet: arguments.quiet, pullPolicy: arguments.pull) }
 
         if detach {
             try runStep { try client.startContainer(id) }
@@ -35,9 +47,9 @@ struct RunCommand: ParsableCommand {
         if streams.stdin || streams.stdout || streams.stderr {
             let stream = try runStep {
                 try client.attach(id, stdin: streams.stdin, stdout: streams.stdout, stderr: streams.stderr,
-                                  detachKeys: flags.detachKeys)
+                                  detachKeys: arguments.detachKeys)
             }
-            session = AttachSession(stream: stream, tty: flags.tty, sendStdin: streams.stdin, detachKeys: detachKeys)
+            session = AttachSession(stream: stream, tty: options.tty, sendStdin: streams.stdin, detachKeys: detachKeys)
         }
         let wait = try runStep { try client.beginWait(id, condition: options.autoRemove ? "removed" : "next-exit") }
         do {
@@ -46,10 +58,10 @@ struct RunCommand: ParsableCommand {
             throw CLIExit(startFailureCode(error), "berth: \(error)\n\nRun 'berth run --help' for more information")
         }
         var monitor: WindowResizeMonitor?
-        if flags.tty, RawTerminal.isTerminal(1) {
+        if options.tty, RawTerminal.isTerminal(1) {
             monitor = WindowResizeMonitor(fd: 1) { rows, cols in try? client.resizeContainer(id, height: rows, width: cols) }
         }
-        if flags.tty && streams.stdin && RawTerminal.isTerminal(0) { terminal.makeRaw() }
+        if options.tty && streams.stdin && RawTerminal.isTerminal(0) { terminal.makeRaw() }
         defer { terminal.restore(); monitor?.cancel() }
         if let session {
             let outcome = try session.run()
@@ -72,9 +84,17 @@ struct CreateCommand: ParsableCommand {
 
     func run() throws {
         // docker's create is not detached: the config attaches stdout/stderr (and stdin with -i).
-        let options = try flags.options(detach: false, command: CreateCommand.self)
+        var arguments = FastRunArguments()
+        arguments.options = try flags.options(detach: false, command: CreateCommand.self)
+        arguments.quiet = flags.quiet
+        arguments.pull = flags.pull
+        try Self.run(arguments)
+    }
+
+    /// The create itself, however its command line was read.
+    static func run(_ arguments: FastRunArguments) throws {
         let client = try connectClient()
-        let id = try runStep { try createContainer(client, options, quiet: flags.quiet, pullPolicy: flags.pull) }
+        let id = try runStep { try createContainer(client, arguments.options, quiet: arguments.quiet, pullPolicy: arguments.pull) }
         out(id)
     }
 }

@@ -17,7 +17,7 @@ struct DaemonLogHandler: LogHandler {
     func log(level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
         var all = metadata
         for (k, v) in extra ?? [:] { all[k] = v }
-        let time = ISO8601DateFormatter().string(from: Date())
+        let time = Date().formatted(.iso8601)   // FoundationEssentials' style: no ICU formatter per line
         var text: String
         if json {
             var object: [String: String] = ["time": time, "level": level.rawValue, "msg": message.description]

@@ -3,7 +3,7 @@ import Foundation
 
 /// The flags of `run` and `create` as given, turned into the create request
 /// exactly as docker's CLI does (`runconfig`/`opts` in docker/cli).
-public struct RunOptions: Sendable {
+public struct RunOptions: Sendable, Equatable {
     public var detach = false
     public var interactive = false
     public var tty = false
@@ -69,7 +69,7 @@ public struct RunOptions: Sendable {
 
     /// The body of `POST /containers/create`; errors name the flag and value.
     public func makeCreateRequest(consoleSize: (rows: Int, cols: Int)? = nil,
-                                  environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ContainerCreateRequest {
+                                  environment: EnvironmentLookup = .process) throws -> ContainerCreateRequest {
         if detach, !attach.isEmpty {
             throw FlagError("conflicting options: cannot specify both --attach and --detach")
         }

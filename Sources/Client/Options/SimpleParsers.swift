@@ -56,7 +56,7 @@ public enum FlagParsers {
     }
 
     /// `-e KEY=value` or `-e KEY` (taken from our environment when set there).
-    public static func env(_ text: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> String {
+    public static func env(_ text: String, environment: EnvironmentLookup = .process) throws -> String {
         let parts = text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
         guard !parts[0].isEmpty else { throw FlagError("invalid environment variable: \(text)") }
         if parts.count == 1, let value = environment[text] { return "\(text)=\(value)" }
@@ -65,7 +65,7 @@ public enum FlagParsers {
 
     /// The lines of an `--env-file` or `--label-file`: comments and blank lines
     /// skipped, `KEY` alone taken from our environment (dropped if unset there).
-    public static func keyValueFile(_ path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> [String] {
+    public static func keyValueFile(_ path: String, environment: EnvironmentLookup = .process) throws -> [String] {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw FlagError("open \(path): no such file or directory")
         }

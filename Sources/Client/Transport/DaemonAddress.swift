@@ -33,7 +33,7 @@ public struct DaemonAddress: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The address to use: the flag if given, else `BERTH_HOST`, else the default socket.
-    public static func resolve(flag: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> DaemonAddress {
+    public static func resolve(flag: String?, environment: EnvironmentLookup = .process) throws -> DaemonAddress {
         if let flag, !flag.isEmpty { return try DaemonAddress(parsing: flag) }
         if let env = environment["BERTH_HOST"], !env.isEmpty { return try DaemonAddress(parsing: env) }
         return DaemonAddress(socketPath: defaultSocketPath)

@@ -22,7 +22,12 @@ extension Engine {
         let temporary = !record.isRunning
         if temporary {
             let image = try resolveImageForContainer(record)
-            do { try await runBlocking { [images] in try images.remountRootFS(image: image, containerID: record.id, target: rootfs) } } catch {
+            do {
+                try await runBlocking { [images] in
+                    try FileManager.default.createDirectory(atPath: rootfs, withIntermediateDirectories: true)
+                    try images.remountRootFS(image: image, containerID: record.id, target: rootfs)
+                }
+            } catch {
                 throw EngineError.system("mounting the root of \(record.shortID): \(error)")
             }
         }

@@ -41,9 +41,9 @@ extension Engine {
         // `-v /path` arrives as Config.Volumes (docker's CLI), merged with the image's VOLUMEs.
         try prepareVolumes(&record, imageVolumes: (record.config.volumes ?? [:]).keys.sorted())
         do {
-            try FileManager.default.createDirectory(atPath: configuration.bundle(record.id) + "/rootfs", withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: configuration.containerDirectory(record.id), withIntermediateDirectories: true)
         } catch {
-            throw EngineError.system("creating the bundle of \(record.shortID): \(error)")
+            throw EngineError.system("creating the directory of \(record.shortID): \(error)")
         }
         try commit(record)
         publish(record, "create")

@@ -44,7 +44,13 @@ extension Engine {
         let forced = stopping.contains(id)
         let restart = !forced && Self.shouldRestart(record)
         if restart { record.state.status = .restarting }
-        try? commit(record)
+        if record.hostConfig.autoRemove == true && !restart {
+            // Its row is deleted next: not worth a write (a crash in between finds the shim gone
+            // at restore, and the removal happens then).
+            containers[id] = record
+        } else {
+            try? commit(record)
+        }
         refreshHosts(networksLeft)
         publish(record, "die", extra: ["exitCode": String(code)])
         resumeExitWaiters(id, ExitInfo(code: code, error: nil))

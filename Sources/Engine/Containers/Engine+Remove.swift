@@ -34,16 +34,24 @@ extension Engine {
         let bundle = configuration.bundle(id)
         let calls = RuntimeCalls(configuration: configuration)
         let alreadyClean = record.state.hasBeenStarted && !FileManager.default.fileExists(atPath: configuration.runtimeRoot + "/" + id)
-        await Blocking.run { [images, configuration] in
+        // The files go on other threads while the row is deleted here.
+        async let rootRemoved: Void = Blocking.run { [images] in
             if !alreadyClean { calls.delete(id) }
             try? ContainerRootFS.unmount(bundle + "/rootfs", detachIfBusy: true)
             try? images.unmountRootFS(containerID: id, target: bundle + "/rootfs")
             try? FileManager.default.removeItem(atPath: bundle)
+        }
+        async let directoriesRemoved: Void = Blocking.run { [configuration] in
+            try? FileManager.default.removeItem(atPath: configuration.containerDirectory(id))
             try? FileManager.default.removeItem(atPath: configuration.shimDirectory(id))
         }
-        do { try database.delete(containerID: id) } catch {
-            throw EngineError.system("removing container \(record.shortID): \(error)")
+        let deleted = Result { () throws(EngineError) in
+            do { try database.delete(containerID: id) } catch {
+                throw EngineError.system("removing container \(record.shortID): \(error)")
+            }
         }
+        _ = await (rootRemoved, directoriesRemoved)
+        try deleted.get()
         containers[id] = nil
         if removeVolumes {
             for name in record.anonymousVolumes { try? removeVolume(name) }

@@ -34,9 +34,27 @@ extension Engine {
         var clock = StepClock()
         let image = try resolveImageForContainer(record)
         clock.mark("resolve image")
+        // The shim starts now and waits for the bundle while the root is mounted and the bundle
+        // written: its exec and set-up overlap them instead of following them.
+        let shimDirectory = configuration.shimDirectory(id)
+        let log = record.hostConfig.logConfig
+        let request = ShimLauncher.Request(
+            id: id, containerID: id, bundle: bundle, directory: shimDirectory,
+            log: ShimLauncher.LogOptions(path: configuration.logPath(id),
+                                         maxSize: Self.parseSize(log?.config?["max-size"]) ?? 0,
+                                         maxFiles: Int(log?.config?["max-file"] ?? "") ?? 1),
+            tty: record.config.tty == true, stdin: record.config.openStdin == true, execProcess: nil)
+        let launcher = ShimLauncher(configuration: configuration)
+        async let spawning = Blocking.run { () throws -> SpawnedShim in
+            try? FileManager.default.removeItem(atPath: shimDirectory)
+            try? FileManager.default.createDirectory(atPath: shimDirectory, withIntermediateDirectories: true)
+            return try launcher.spawn(request, waitGo: true)
+        }
         var plan = NetworkPlan(namespace: .new)
         do {
             try await runBlocking { [images] in
+                // The bundle lives on the exec root: after a reboot it is made again here.
+                try FileManager.default.createDirectory(atPath: bundle + "/rootfs", withIntermediateDirectories: true)
                 try images.remountRootFS(image: image, containerID: id, target: bundle + "/rootfs")
             }
             clock.mark("mount rootfs")
@@ -50,28 +68,20 @@ extension Engine {
             clock.mark("spec build")
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
-            try encoder.encode(spec).write(to: URL(fileURLWithPath: bundle + "/config.json"), options: .atomic)
+            try ScratchFile.write(bundle + "/config.json", encoder.encode(spec))
         } catch {
+            if let shim = try? await spawning { await Blocking.run { shim.abandon() } }
+            try? FileManager.default.removeItem(atPath: shimDirectory)
             _ = await plan.pending?.result
             await tearDownNetworking(&record)
             await releaseRootFS(id)
             failAttachers(id)
             throw Self.startError(error)
         }
-        let shimDirectory = configuration.shimDirectory(id)
-        try? FileManager.default.removeItem(atPath: shimDirectory)
-        try? FileManager.default.createDirectory(atPath: shimDirectory, withIntermediateDirectories: true)
-        let log = record.hostConfig.logConfig
-        let request = ShimLauncher.Request(
-            id: id, containerID: id, bundle: bundle, directory: shimDirectory,
-            log: ShimLauncher.LogOptions(path: configuration.logPath(id),
-                                         maxSize: Self.parseSize(log?.config?["max-size"]) ?? 0,
-                                         maxFiles: Int(log?.config?["max-file"] ?? "") ?? 1),
-            tty: record.config.tty == true, stdin: record.config.openStdin == true, execProcess: nil)
-        let launcher = ShimLauncher(configuration: configuration)
         let launched: (shim: pid_t, process: Int32)
         do {
-            launched = try await Blocking.run { try launcher.launch(request) }
+            let shim = try await spawning
+            launched = try await Blocking.run { try shim.ready() }
         } catch {
             _ = await plan.pending?.result
             await tearDownNetworking(&record)
@@ -211,9 +221,9 @@ extension Engine {
             host: (try? String(contentsOfFile: "/etc/resolv.conf", encoding: .utf8)) ?? "",
             dns: record.hostConfig.dns ?? [], search: record.hostConfig.dnsSearch ?? [],
             options: record.hostConfig.dnsOptions ?? [], hostNetwork: hostMode)
-        try (hostname + "\n").write(toFile: bundle + "/hostname", atomically: true, encoding: .utf8)
+        try ScratchFile.write(bundle + "/hostname", hostname + "\n")
         try EtcText.rewriteInPlace(bundle + "/hosts", hosts)
-        try resolv.write(toFile: bundle + "/resolv.conf", atomically: true, encoding: .utf8)
+        try ScratchFile.write(bundle + "/resolv.conf", resolv)
         return EtcFiles(hosts: bundle + "/hosts", hostname: hostMode ? nil : bundle + "/hostname", resolvConf: bundle + "/resolv.conf")
     }
 

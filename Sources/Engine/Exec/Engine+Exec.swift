@@ -39,7 +39,7 @@ extension Engine {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             let process = try execProcess(exec, container: container, tty: tty)
             let encoder = JSONEncoder()
-            try encoder.encode(process).write(to: URL(fileURLWithPath: processFile), options: .atomic)
+            try ScratchFile.write(processFile, encoder.encode(process))
         } catch {
             try? FileManager.default.removeItem(atPath: directory)
             throw Self.startError(error)
