@@ -51,6 +51,27 @@ extension EngineE2E {
             #expect(eventually(timeout: 5) { d.docker("inspect", name).status != 0 }, "the --rm container is removed")
         }
 
+        /// The shim and the runtime are spawned while the bundle is made: a start that fails
+        /// before it is ready (a device that does not exist) must end both, and leave no mount
+        /// and no shim socket.
+        @Test func startFailingWhileTheBundleIsMadeLeavesNoShim() throws {
+            let d = try currentDaemon()
+            let name = uniqueName("nodev")
+            defer { d.docker("rm", "-f", name) }
+            let r = d.docker(["run", "--name", name, "--device", "/dev/berth-no-such-device", "busybox", "true"], timeout: 20)
+            #expect(r.status == 125 || r.status == 127 || r.status == 126, "\(r)")
+            #expect(r.stderr.contains("/dev/berth-no-such-device"), "\(r)")
+            let id = d.docker("inspect", "-f", "{{.Id}}", name).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(id.count == 64, "\(id)")
+            #expect(eventually(timeout: 5) {
+                HostCleanup.allPIDs().allSatisfy { !HostCleanup.commandLine($0).contains(id) }
+            }, "a shim or runtime of \(id) is still running")
+            let shimDirectory = d.execRoot + "/shims/" + String(id.prefix(16))
+            #expect(!FileManager.default.fileExists(atPath: shimDirectory + "/shim.sock"))
+            #expect(!FileManager.default.fileExists(atPath: shimDirectory + "/shim.pid"))
+            #expect(HostCleanup.mounts(under: d.execRoot + "/containers/" + id).isEmpty)
+        }
+
         @Test func missingImageIs125UnableToFind() throws {
             let d = try currentDaemon()
             let r = d.docker(["run", "--rm", "e2e-nosuchimage:latest", "true"], timeout: 60)
