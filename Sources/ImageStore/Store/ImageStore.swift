@@ -1,5 +1,6 @@
 import Foundation
 import OCI
+import Synchronization
 
 /// The image store as one thing: the content store, the metadata database and the snapshots of one
 /// engine root (`root/content`, `root/berth.db`, `root/snapshots`, `root/containers`), with the
@@ -22,6 +23,10 @@ public final class ImageStore: Sendable {
     public let platform: Platform
     /// Serialises image writes with garbage collection.
     let writeLock = NSLock()
+    /// What `resolve` read and decoded for a target digest (the manifest it picked and its
+    /// config): content-addressed, so it never changes; garbage collection empties it, as it may
+    /// take the blobs away. Every container create and start resolves its image.
+    let resolved = Mutex<[Digest: ResolvedImage]>([:])
 
     /// Opens (creating if needed) the store under `root`; `platform` picks manifests from indexes.
     public init(root: String, platform: Platform = .current) throws {
@@ -83,7 +88,8 @@ public final class ImageStore: Sendable {
     @discardableResult
     public func gc(minimumAge: Double = 0) throws -> GCResult {
         try writeLock.withLock {
-            try GarbageCollector.collect(content: content, metadata: metadata, snapshots: snapshots, minimumAge: minimumAge)
+            defer { resolved.withLock { $0.removeAll() } }
+            return try GarbageCollector.collect(content: content, metadata: metadata, snapshots: snapshots, minimumAge: minimumAge)
         }
     }
 

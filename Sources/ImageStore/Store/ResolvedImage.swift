@@ -39,6 +39,21 @@ extension ImageStore {
 
     /// Reads the manifest and config `record` leads to.
     public func resolve(record: ImageRecord) throws -> ResolvedImage {
+        if var known = resolved.withLock({ $0[record.target.digest] }) {
+            known.name = record.name
+            known.target = record.target
+            return known
+        }
+        let image = try read(record: record)
+        resolved.withLock { cache in
+            if cache.count >= 256 { cache.removeAll() }
+            cache[record.target.digest] = image
+        }
+        return image
+    }
+
+    /// `resolve(record:)` from the content store.
+    private func read(record: ImageRecord) throws -> ResolvedImage {
         let label = record.name ?? record.target.digest.string
         let (descriptor, manifest) = try pickManifest(record.target, image: label, depth: 0)
         let configBytes = try blob(manifest.config.digest, role: "config of \(descriptor.digest)")
