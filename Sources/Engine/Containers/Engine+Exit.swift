@@ -31,7 +31,10 @@ extension Engine {
         let oom = code == 137 && Self.oomKilled(id)
         clock.mark("oom check")
         // The runtime's cleanup and the network's are independent: side by side.
-        async let cleaned: Void = cleanupAfterExit(id)
+        // An auto-remove container is removed next (docker refuses --rm with a restart policy):
+        // its writable layer and bundle go now, beside the runtime's delete.
+        let removing = record.hostConfig.autoRemove == true
+        async let cleaned: Void = cleanupAfterExit(id, removing: removing)
         let networksLeft = attachedNetworkIDs(record)
         await tearDownNetworking(&record)
         await cleaned
@@ -67,14 +70,20 @@ extension Engine {
         }
     }
 
-    /// Runtime delete, unmount, shim directory and reaping, after the process ended.
-    func cleanupAfterExit(_ id: String) async {
+    /// Runtime delete, unmount, shim directory and reaping, after the process ended; when
+    /// `removing`, the writable layer and the bundle too (the removal then finds them gone).
+    func cleanupAfterExit(_ id: String, removing: Bool = false) async {
         let shim = shimChildren.removeValue(forKey: id)
         let calls = RuntimeCalls(configuration: configuration)
         // Runtime state and cgroups, the root's mount, and the shim: each on its own thread.
         async let deleted: Void = Blocking.run { calls.delete(id) }
-        async let unmounted: Void = Blocking.run { [configuration] in
-            try? ContainerRootFS.unmount(configuration.bundle(id) + "/rootfs", detachIfBusy: true)
+        async let unmounted: Void = Blocking.run { [configuration, images] in
+            let rootfs = configuration.bundle(id) + "/rootfs"
+            try? ContainerRootFS.unmount(rootfs, detachIfBusy: true)
+            if removing {
+                try? images.unmountRootFS(containerID: id, target: rootfs)
+                try? FileManager.default.removeItem(atPath: configuration.bundle(id))
+            }
         }
         await Blocking.run { [configuration] in
             if let shim { ChildProcess.waitFor(shim) }
