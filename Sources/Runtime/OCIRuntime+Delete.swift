@@ -8,7 +8,7 @@ extension OCIRuntime {
     public func delete(_ id: String, force: Bool) throws(RuntimeError) {
         try StateStore.validate(id: id)
         let record: ContainerRecord
-        do { record = try store.load(id) } catch {
+        do { record = try store.loadForDelete(id) } catch {
             // A directory left by a crashed create has no state: delete clears it.
             if store.isAbandoned(id), Host.exists(store.directory(id)) { store.remove(id); return }
             if force, case .message = error { store.remove(id); return }

@@ -76,7 +76,30 @@ public struct StateStore: Sendable {
     }
 
     /// Loads a container's record.
+    /// `load` for `delete`, which needs of config.json only what hooks see (version,
+    /// annotations), the poststop hooks and the cgroups path: a partial decode, not the whole spec
+    /// (delete is on the path of every container's exit).
+    public func loadForDelete(_ id: String) throws(RuntimeError) -> ContainerRecord {
+        try load(id, config: { bytes in try JSONDecoder().decode(DeleteView.self, from: Data(bytes)).spec })
+    }
+
+    /// What `delete` reads of config.json.
+    private struct DeleteView: Decodable {
+        struct LinuxView: Decodable { var cgroupsPath: String? }
+        var ociVersion: String
+        var hooks: Hooks?
+        var annotations: [String: String]?
+        var linux: LinuxView?
+        var spec: Spec {
+            Spec(ociVersion: ociVersion, hooks: hooks, annotations: annotations, linux: linux.map { Linux(cgroupsPath: $0.cgroupsPath) })
+        }
+    }
+
     public func load(_ id: String) throws(RuntimeError) -> ContainerRecord {
+        try load(id, config: { bytes in try Spec.decode(from: Data(bytes)) })
+    }
+
+    private func load(_ id: String, config decodeConfig: ([UInt8]) throws -> Spec) throws(RuntimeError) -> ContainerRecord {
         try Self.validate(id: id)
         let dir = directory(id)
         let path = dir + "/state.json"
@@ -88,7 +111,7 @@ public struct StateStore: Sendable {
         }
         do {
             let stored = try JSONDecoder().decode(StoredContainer.self, from: Data(try Host.readBytes(path)))
-            let config = try Spec.decode(from: Data(try Host.readBytes(dir + "/config.json")))
+            let config = try decodeConfig(try Host.readBytes(dir + "/config.json"))
             return stored.record(config: config)
         } catch {
             throw .message("state of container \"\(id)\" is corrupt (\(dir)): \(error); remove it with delete --force")
