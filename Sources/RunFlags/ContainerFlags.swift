@@ -56,6 +56,17 @@ public struct ContainerFlags: ParsableArguments {
     /// The image and the command after it; flags stop at the image, as docker's do.
     @Argument(parsing: .captureForPassthrough, help: "IMAGE [COMMAND] [ARG...]") public var imageAndCommand: [String] = []
 
+    /// The values in the shape `FastRunArguments` reads them into, so both readers end in one
+    /// run (the image and command as given; berth checks them first).
+    public func arguments(detach: Bool) -> FastRunArguments {
+        var a = FastRunArguments()
+        a.options = runOptions(detach: detach)
+        a.detachKeys = detachKeys
+        a.pull = pull
+        a.quiet = quiet
+        return a
+    }
+
     /// The values as the Client's `RunOptions` (the image and command as given; berth's
     /// `options(detach:command:)` checks them first).
     public func runOptions(detach: Bool) -> RunOptions {

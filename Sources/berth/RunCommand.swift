@@ -14,12 +14,7 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var flags: ContainerFlags
 
     func run() throws {
-        var arguments = FastRunArguments()
-        arguments.options = try flags.options(detach: detach)
-        arguments.detachKeys = flags.detachKeys
-        arguments.quiet = flags.quiet
-        arguments.pull = flags.pull
-        try Self.run(arguments)
+        try Self.run(flags.checkedArguments(detach: detach, command: RunCommand.self))
     }
 
     /// The run itself, however its command line was read.
@@ -84,11 +79,7 @@ struct CreateCommand: ParsableCommand {
 
     func run() throws {
         // docker's create is not detached: the config attaches stdout/stderr (and stdin with -i).
-        var arguments = FastRunArguments()
-        arguments.options = try flags.options(detach: false, command: CreateCommand.self)
-        arguments.quiet = flags.quiet
-        arguments.pull = flags.pull
-        try Self.run(arguments)
+        try Self.run(flags.checkedArguments(detach: false, command: CreateCommand.self))
     }
 
     /// The create itself, however its command line was read.

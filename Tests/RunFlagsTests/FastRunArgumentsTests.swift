@@ -16,12 +16,7 @@ import Testing
     /// What ArgumentParser makes of `args`, in FastRunArguments' shape.
     func viaArgumentParser(_ args: [String]) throws -> FastRunArguments {
         let run = try Run.parse(args)
-        var a = FastRunArguments()
-        a.options = run.flags.runOptions(detach: run.detach)
-        a.detachKeys = run.flags.detachKeys
-        a.pull = run.flags.pull
-        a.quiet = run.flags.quiet
-        return a
+        return run.flags.arguments(detach: run.detach)
     }
 
     static let commandLines: [[String]] = [
